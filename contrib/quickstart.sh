@@ -1,0 +1,125 @@
+#!/bin/bash
+# quickstart.sh - from a fresh clone to a tested build (Debian/Ubuntu).
+#
+#   contrib/quickstart.sh deps    install the build and test dependencies (apt-get)
+#   contrib/quickstart.sh build   deps, then autoreconf, configure, make
+#   contrib/quickstart.sh test    build, then make check (the project's test command)
+#
+# Environment:
+#   ESC_CONFIGURE_FLAGS   extra ./configure flags (e.g. --enable-sanitizers)
+#   ESC_NO_APT=1          do not install packages (use what is there)
+#   ESC_SHARED_DIR        the shared corpus/registry directory, if not ../shared
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+BUILD_DEPS="build-essential autoconf automake pkg-config m4 libmilter-dev \
+libjansson-dev libpcre2-dev zlib1g-dev"
+# Tests use real components: Postfix, Sendmail's runtime libraries, swaks,
+# miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator.
+TEST_DEPS="postfix swaks miltertest dnsmasq-base jq mandoc valgrind python3 \
+python3-jsonschema libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
+clang libclang-rt-14-dev libfuzzer-14-dev"
+
+say() { printf '==> %s\n' "$*"; }
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		echo "quickstart: need root to run: $*" >&2
+		return 1
+	fi
+}
+
+missing_pkgs() {
+	local p out=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		    out+=("$p")
+	done
+	echo "${out[@]:-}"
+}
+
+deps() {
+	if [ "${ESC_NO_APT:-0}" = 1 ]; then
+		say "ESC_NO_APT=1: not installing packages"
+		return 0
+	fi
+	if ! command -v apt-get >/dev/null; then
+		say "no apt-get: install these yourself: $BUILD_DEPS $TEST_DEPS"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	local need
+	need=$(missing_pkgs $BUILD_DEPS $TEST_DEPS)
+	if [ -z "$need" ]; then
+		say "all dependencies are installed"
+		return 0
+	fi
+	say "installing: $need"
+	# Postfix asks how to configure itself; the tests run private instances.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+	    as_root debconf-set-selections 2>/dev/null || true
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $need >/dev/null
+	# A packaged Postfix or mailfromd must not hold the ports the tests use.
+	as_root postfix stop >/dev/null 2>&1 || true
+}
+
+build() {
+	deps
+	say "configuring"
+	[ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] ||
+	    autoreconf -fi
+	# shellcheck disable=SC2086
+	[ -f Makefile ] && [ config.status -nt configure ] ||
+	    ./configure ${ESC_CONFIGURE_FLAGS:-}
+	say "building"
+	make -j"$(nproc)"
+}
+
+find_shared() {
+	local d
+	for d in "${ESC_SHARED_DIR:-}" "$here/../shared" /work/shared; do
+		if [ -n "$d" ] && [ -d "$d/registry" ]; then
+			(cd "$d" && pwd)
+			return
+		fi
+	done
+}
+
+test_() {
+	build
+	local shared
+	shared=$(find_shared)
+	if [ -n "$shared" ]; then
+		export ESC_SHARED_DIR="$shared"
+		say "using the shared registry and corpus in $shared"
+	else
+		say "no shared corpus found: the tests that need it will skip"
+	fi
+	say "running make check"
+	if ! make -j"$(nproc)" check; then
+		say "make check failed; the failing logs:"
+		grep -l -E '^(FAIL|ERROR)' $(find . -name '*.log' -not -name config.log) 2>/dev/null |
+		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		return 1
+	fi
+	say "all tests passed"
+}
+
+case "${1:-}" in
+deps) deps ;;
+build) build ;;
+test) test_ ;;
+*)
+	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac

@@ -1,0 +1,364 @@
+/*
+ * cli.c - option parsing and output helpers shared by the subcommands.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "strutil.h"
+#include "utf8.h"
+
+enum {
+	K_REGISTRY = -100,
+	K_FORMAT,
+	K_STRICT,
+	K_NOCOLOR,
+	K_HELP,
+	K_VERSION,
+};
+
+static const struct cli_opt common_opts[] = {
+	{ "registry", 0, true, K_REGISTRY },
+	{ "format", 0, true, K_FORMAT },
+	{ "strict", 0, false, K_STRICT },
+	{ "no-color", 0, false, K_NOCOLOR },
+	{ "no-colour", 0, false, K_NOCOLOR },
+	{ "help", 'h', false, K_HELP },
+	{ "version", 'V', false, K_VERSION },
+	{ NULL, 0, false, 0 },
+};
+
+/* cli_error - message on stderr */
+void
+cli_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "esc%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* cli_usage_error - message plus hint, exit status 2 */
+int
+cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "esc%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'esc %s%s--help'.\n", c->cmd ? c->cmd : "",
+	    c->cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+static const struct cli_opt *
+find_opt(const struct cli_opt *tab, const char *name, size_t len, char sh)
+{
+	for (; tab != NULL && tab->name != NULL; tab++) {
+		if (sh != 0 && tab->short_name == sh)
+			return tab;
+		if (sh == 0 && strlen(tab->name) == len &&
+		    strncmp(tab->name, name, len) == 0)
+			return tab;
+	}
+	return NULL;
+}
+
+/* common - apply a common option */
+static int
+common(struct cli *c, int key, const char *arg, const char *usage)
+{
+	switch (key) {
+	case K_REGISTRY:
+		c->registry_path = str_caseeq(arg, "builtin") ? NULL : arg;
+		return 0;
+	case K_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			c->format = FMT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			c->format = FMT_JSON;
+		else if (strcmp(arg, "csv") == 0 && c->cmd &&
+		    strcmp(c->cmd, "report") == 0)
+			c->format = FMT_CSV;
+		else {
+			cli_usage_error(c, "--format must be text or json%s, "
+			    "not \"%s\"", c->cmd && strcmp(c->cmd, "report") == 0 ?
+			    " or csv" : "", arg);
+			return -1;
+		}
+		return 0;
+	case K_STRICT:
+		c->strict = true;
+		return 0;
+	case K_NOCOLOR:
+		c->color = false;
+		return 0;
+	case K_HELP:
+		fputs(usage, stdout);
+		return -2;
+	case K_VERSION:
+		cli_version(c);
+		return -2;
+	}
+	return -1;
+}
+
+/* USAGE - print a usage error and make cli_parse() fail */
+#define USAGE(...) do {				\
+	cli_usage_error(c, __VA_ARGS__);	\
+	return -1;				\
+} while (0)
+
+/* cli_parse - GNU-style long options anywhere among the operands */
+int
+cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *own,
+    cli_opt_fn fn, void *ctx, const char *usage)
+{
+	int i, nops = 0, rc;
+	bool opts_done = false;
+
+	for (i = 0; i < argc; i++) {
+		char *a = argv[i];
+		const struct cli_opt *o;
+		const char *val = NULL, *eq;
+		size_t nlen;
+		bool is_common;
+
+		if (opts_done || a[0] != '-' || a[1] == '\0') {
+			argv[nops++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			opts_done = true;
+			continue;
+		}
+		if (a[1] == '-') {
+			eq = strchr(a + 2, '=');
+			nlen = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+			o = find_opt(own, a + 2, nlen, 0);
+			is_common = o == NULL;
+			if (o == NULL)
+				o = find_opt(common_opts, a + 2, nlen, 0);
+			if (o == NULL)
+				USAGE("unknown option \"%s\"",
+				    a);
+			if (o->has_arg) {
+				if (eq != NULL)
+					val = eq + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else
+					USAGE("option --%s needs "
+					    "a value", o->name);
+			} else if (eq != NULL) {
+				USAGE("option --%s takes no "
+				    "value", o->name);
+			}
+		} else {
+			if (a[2] != '\0')
+				USAGE("unknown option \"%s\" "
+				    "(write long options with two dashes)", a);
+			o = find_opt(own, NULL, 0, a[1]);
+			is_common = o == NULL;
+			if (o == NULL)
+				o = find_opt(common_opts, NULL, 0, a[1]);
+			if (o == NULL)
+				USAGE("unknown option \"%s\"",
+				    a);
+			if (o->has_arg) {
+				if (i + 1 >= argc)
+					USAGE("option -%c needs "
+					    "a value", a[1]);
+				val = argv[++i];
+			}
+		}
+		rc = is_common ? common(c, o->key, val, usage) :
+		    fn(ctx, o->key, val);
+		if (rc < 0)
+			return rc;
+	}
+	return nops;
+}
+
+/* cli_registry - load once */
+const struct registry *
+cli_registry(struct cli *c)
+{
+	struct esc_err err;
+	struct diag_list diags;
+
+	if (c->reg != NULL)
+		return c->reg;
+	err_clear(&err);
+	if (c->registry_path == NULL) {
+		c->reg = registry_new_builtin(&err);
+	} else {
+		diag_list_init(&diags);
+		c->reg = registry_load_csv(c->registry_path, &diags, &err);
+		diag_print(&diags, stderr);
+		diag_list_free(&diags);
+	}
+	if (c->reg == NULL) {
+		char buf[1024];
+
+		cli_error(c, "cannot load the registry: %s",
+		    err_format(&err, buf, sizeof buf));
+	}
+	return c->reg;
+}
+
+/* cli_effective - apply --strict */
+enum severity
+cli_effective(const struct cli *c, enum severity s)
+{
+	return c->strict && s == SEV_WARNING ? SEV_ERROR : s;
+}
+
+/* cli_sev - severity word, maybe coloured */
+const char *
+cli_sev(const struct cli *c, enum severity s)
+{
+	if (!c->color)
+		return severity_name(s);
+	switch (s) {
+	case SEV_ERROR:
+		return "\033[1;31merror\033[0m";
+	case SEV_WARNING:
+		return "\033[1;35mwarning\033[0m";
+	case SEV_NOTE:
+		return "\033[1;36mnote\033[0m";
+	}
+	return severity_name(s);
+}
+
+/* cli_json_findings - JSON array of findings */
+json_t *
+cli_json_findings(const struct cli *c, const struct findings *fs)
+{
+	json_t *a = json_array();
+	unsigned i;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s?}",
+		    "id", finding_name(f->id),
+		    "severity", severity_name(cli_effective(c, f->sev)),
+		    "line", (int)f->line, "column", (int)f->col,
+		    "message", f->msg,
+		    "suggestion", f->suggestion[0] ? f->suggestion : NULL));
+	}
+	return a;
+}
+
+/* cli_print_findings - one line per finding */
+void
+cli_print_findings(const struct cli *c, const struct findings *fs, FILE *fp,
+    const char *indent)
+{
+	unsigned i;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		fputs(indent, fp);
+		if (f->line > 0 && f->col > 0)
+			fprintf(fp, "%u:%u: ", f->line, f->col);
+		else if (f->line > 0)
+			fprintf(fp, "%u: ", f->line);
+		fprintf(fp, "%s: %s: %s", cli_sev(c, cli_effective(c, f->sev)),
+		    finding_name(f->id), f->msg);
+		if (f->suggestion[0] != '\0')
+			fprintf(fp, " (did you mean %s?)", f->suggestion);
+		fputc('\n', fp);
+	}
+	if (fs->dropped > 0)
+		fprintf(fp, "%s(%u more findings not shown)\n", indent,
+		    fs->dropped);
+}
+
+/* cli_json_string - safe JSON string */
+json_t *
+cli_json_string(const char *s, size_t len)
+{
+	size_t n;
+	char *e = utf8_escape_dup(s, len, &n);
+	json_t *j;
+
+	if (e == NULL)
+		return NULL;
+	j = json_stringn(e, n);
+	free(e);
+	return j;
+}
+
+/* cli_json_print - dump and release */
+int
+cli_json_print(json_t *doc)
+{
+	int rc;
+
+	if (doc == NULL) {
+		fprintf(stderr, "esc: out of memory building JSON output\n");
+		return -1;
+	}
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(doc);
+	return rc;
+}
+
+/* cli_read_stream - slurp a stream, at most max bytes */
+char *
+cli_read_stream(FILE *fp, size_t max, size_t *len)
+{
+	size_t cap = 8192, used = 0, n;
+	char *buf = malloc(cap + 1), *nb;
+
+	if (buf == NULL)
+		return NULL;
+	while ((n = fread(buf + used, 1, cap - used, fp)) > 0) {
+		used += n;
+		if (used == cap) {
+			if (cap >= max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+	}
+	if (ferror(fp)) {
+		free(buf);
+		return NULL;
+	}
+	buf[used] = '\0';
+	*len = used;
+	return buf;
+}
+
+/* cli_version - program and registry versions */
+void
+cli_version(struct cli *c)
+{
+	const struct registry *r = cli_registry(c);
+	char buf[600];
+
+	printf("esc %s (registry %s)\n", PACKAGE_VERSION,
+	    r ? registry_describe(r, buf, sizeof buf) : "unavailable");
+}

@@ -1,0 +1,101 @@
+/*
+ * cli.h - shared state and helpers of the `esc` subcommands.
+ *
+ * Each subcommand lives in its own cmd_*.c and is listed in main.c's
+ * table.  Subcommands print results to stdout and problems to stderr, and
+ * return the process exit status: 0 fine, 1 findings at error level (or
+ * warnings with --strict), 2 usage or input error.
+ */
+#ifndef ESC_CLI_H
+#define ESC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "finding.h"
+#include "registry.h"
+
+#define EXIT_FINDINGS	1
+#define EXIT_USAGE	2
+
+enum out_format {
+	FMT_TEXT,
+	FMT_JSON,
+	FMT_CSV,	/* esc report only */
+};
+
+struct cli {
+	const char	*cmd;		/* subcommand name */
+	enum out_format	 format;
+	bool		 strict;	/* warnings count as errors */
+	bool		 color;		/* ANSI colours in text output */
+	const char	*registry_path;	/* --registry FILE, NULL = builtin */
+	struct registry	*reg;		/* loaded by cli_registry() */
+};
+
+/* One subcommand-specific option. */
+struct cli_opt {
+	const char	*name;		/* long name without "--" */
+	char		 short_name;	/* 0 if none */
+	bool		 has_arg;
+	int		 key;		/* passed to the handler */
+};
+
+/* Handler for subcommand options: 0 ok, -1 bad value (message printed). */
+typedef int (*cli_opt_fn)(void *ctx, int key, const char *arg);
+
+/*
+ * cli_parse - parse common and subcommand options.  Operands (including a
+ * lone "-") are moved to the front of argv; their count is returned, or -1
+ * after a usage message, or -2 when help was printed.
+ */
+int	cli_parse(struct cli *, int argc, char **argv, const struct cli_opt *,
+	    cli_opt_fn, void *ctx, const char *usage);
+
+/* cli_registry - the active registry (builtin or --registry); NULL on error */
+const struct registry *cli_registry(struct cli *);
+
+/* cli_usage_error - "esc CMD: message" + hint; returns EXIT_USAGE */
+int	cli_usage_error(struct cli *, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+
+/* cli_error - "esc CMD: message" on stderr */
+void	cli_error(struct cli *, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+
+/* cli_sev - severity word, coloured when enabled */
+const char *cli_sev(const struct cli *, enum severity);
+
+/* cli_effective - severity after --strict (warnings become errors) */
+enum severity cli_effective(const struct cli *, enum severity);
+
+/* cli_json_findings - findings as a JSON array (new reference) */
+json_t	*cli_json_findings(const struct cli *, const struct findings *);
+
+/* cli_print_findings - text lines "  LINE:COL: severity: id: message" */
+void	cli_print_findings(const struct cli *, const struct findings *,
+	    FILE *, const char *indent);
+
+/* cli_json_string - JSON string of untrusted bytes (invalid UTF-8 escaped) */
+json_t	*cli_json_string(const char *s, size_t len);
+
+/* cli_json_print - dump a document to stdout and release it (steals) */
+int	cli_json_print(json_t *);
+
+/* cli_read_stream - read all of fp (NUL bytes kept); caller frees; NULL on error */
+char	*cli_read_stream(FILE *fp, size_t max, size_t *len);
+
+/* cli_version - "esc 0.1.0 (registry builtin 2024-12-06, 81 codes)" */
+void	cli_version(struct cli *);
+
+/* Subcommands. */
+int	cmd_explain(struct cli *, int argc, char **argv);
+int	cmd_check(struct cli *, int argc, char **argv);
+int	cmd_registry(struct cli *, int argc, char **argv);
+int	cmd_lint(struct cli *, int argc, char **argv);
+int	cmd_report(struct cli *, int argc, char **argv);
+int	cmd_dsn(struct cli *, int argc, char **argv);
+
+#endif

@@ -1,0 +1,73 @@
+# lib.sh - TAP helpers for the shell tests (bash).
+#
+#	run CMD...		run, keep stdout in $out, stderr in $err, status in $rc
+#	is GOT WANT NAME	string equality
+#	like GOT REGEX NAME	extended regex match
+#	ok STATUS NAME		0 = pass
+#	skip_all REASON
+#	done_testing
+
+tap_n=0
+tap_fail=0
+: "${ESC:=${top_builddir:-.}/src/cli/esc}"
+: "${top_srcdir:=.}"
+TMPBASE=${TMPDIR:-/tmp}
+
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_fail=$((tap_fail + 1))
+	fi
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n' "$1" | sed '2,$s/^/#         /'
+		printf '#   want: %s\n' "$2" | sed '2,$s/^/#         /'
+	fi
+}
+
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n' "$1" | head -20 | sed '2,$s/^/#         /'
+		printf '#   want match: %s\n' "$2"
+	fi
+}
+
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '#   got:  %s\n' "$1" | head -20 | sed '2,$s/^/#         /'
+		printf '#   must not match: %s\n' "$2"
+	else
+		ok 0 "$3"
+	fi
+}
+
+run() {
+	local e
+	e=$(mktemp "$TMPBASE/esc-err.XXXXXX")
+	out=$("$@" 2>"$e")
+	rc=$?
+	err=$(cat "$e")
+	rm -f "$e"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_fail" = 0 ]
+}
