@@ -115,13 +115,14 @@ find(const struct findings *fs, enum finding_id id)
 	return NULL;
 }
 
+static struct registry *reg;
+
 static void
 run(const char *in, size_t len, enum stage st, bool milter, bool own,
     bool allow, struct findings *fs, struct reply *r)
 {
 	struct validate_opts o = { st, milter, own, allow };
 	struct esc_err err;
-	static struct registry *reg;
 
 	if (reg == NULL)
 		reg = registry_new_builtin(&err);
@@ -198,5 +199,6 @@ main(void)
 	for (k = 0; k < FID_COUNT; k++)
 		ok(seen[k][0] && seen[k][1], "%s tested both ways",
 		    finding_name((enum finding_id)k));
+	registry_free(reg);
 	return done_testing();
 }
