@@ -1,0 +1,114 @@
+/*
+ * conf.h - the daemon's configuration (SPEC section 3): settings, rules,
+ * load-time validation.
+ *
+ * conf_load() reads a file (and its includes) and returns a new config
+ * with one reference, or NULL when any error-level diagnostic was found
+ * (all of them are in diags, each with FILE:LINE).  A config is immutable
+ * once loaded; threads share it by reference count: conf_ref() and
+ * conf_unref() are atomic, the last unref frees it.
+ *
+ * Used by esc-milter (start, reload, -n) and by `esc lint`, so the daemon
+ * and the linter can never disagree about a file.
+ */
+#ifndef ESC_CONF_H
+#define ESC_CONF_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "diag.h"
+#include "registry.h"
+#include "rule.h"
+
+enum log_kind { LOGK_STDOUT, LOGK_FILE, LOGK_SYSLOG, LOGK_NONE };
+enum on_error { ON_ERROR_TEMPFAIL, ON_ERROR_CONTINUE };
+
+struct settings {
+	char		*socket;		/* libmilter spec, "inet:8895@127.0.0.1" */
+	unsigned	 socket_mode;		/* for unix: sockets */
+	char		*socket_group;		/* NULL: the -u user's group */
+	enum log_kind	 log_kind;
+	char		*log_path;		/* LOGK_FILE */
+	int		 log_facility;		/* LOGK_SYSLOG */
+	char		*log_spec;		/* as written */
+	unsigned	 stats_interval;	/* seconds, 0 = only on demand */
+	char		*stats_file;		/* NULL = none */
+	char		*prometheus_file;	/* NULL = none */
+	bool		 observe_mta_rejects;
+	bool		 annotate_dsn;
+	char		*header_prefix;
+	enum mode	 mode;
+	char		*registry;		/* NULL = builtin */
+	enum on_error	 on_error;
+	char		*resolver;		/* NULL = system */
+	struct sockaddr_storage resolver_addr;
+	unsigned	 dns_timeout;		/* seconds */
+	unsigned	 dns_cache_size;
+	size_t		 body_scan_limit;	/* bytes of body kept for body rules */
+	size_t		 header_scan_limit;	/* bytes of one header value examined */
+	uint32_t	 regex_match_limit;
+	uint32_t	 regex_depth_limit;
+	unsigned	 event_queue;		/* events waiting to be written */
+	char		*host_name;		/* "host" in events; NULL = gethostname */
+	bool		 allow_root;		/* keep running as root */
+};
+
+struct hdr_watch {
+	const char	*name;		/* borrowed from the condition */
+	unsigned	 rule, cond;	/* indexes */
+};
+
+struct config {
+	atomic_uint		 refs;
+	char			*path;		/* NULL: built-in defaults */
+	struct settings		 set;
+	struct registry		*reg;
+	struct rule		*rules;
+	unsigned		 nrules;
+	unsigned		*by_stage[STAGE_COUNT];	/* rule indexes per stage */
+	unsigned		 nby_stage[STAGE_COUNT];
+	struct hdr_watch	*hdr;		/* header conditions */
+	unsigned		 nhdr;
+	bool			 need_body;	/* a body or size rule exists */
+	bool			 need_headers;	/* a header rule exists */
+	pcre2_match_context	*mctx;
+	unsigned		 nwarnings;	/* warnings found while loading */
+};
+
+/* conf_load - parse and validate; NULL when there are errors */
+struct config *conf_load(const char *path, struct diag_list *diags);
+
+/* conf_defaults - the built-in defaults (no file); NULL on ENOMEM */
+struct config *conf_defaults(struct diag_list *diags);
+
+/* conf_ref - take a reference (returns its argument) */
+struct config *conf_ref(struct config *);
+
+/* conf_unref - drop a reference; frees on the last one (NULL is fine) */
+void	conf_unref(struct config *);
+
+/* conf_setting_names - NULL-terminated list of every setting name */
+const char *const *conf_setting_names(void);
+
+/* conf_rule_key_names - NULL-terminated list of every rule key */
+const char *const *conf_rule_key_names(void);
+
+/* conf_default_path - $(sysconfdir)/esc-milter/esc-milter.conf */
+const char *conf_default_path(void);
+
+/*
+ * conf_header_match - set in bits (one per header condition, nhdr bits)
+ * those that the header (name, value) satisfies.  Values are examined up
+ * to header_scan_limit bytes.  Returns -1 when a regex could not decide.
+ */
+int	conf_header_match(const struct config *, const char *name,
+	    const char *value, size_t len, uint8_t *bits, struct match_scratch *);
+
+/* conf_rule_by_name - lookup, NULL if absent */
+const struct rule *conf_rule_by_name(const struct config *, const char *);
+
+#endif

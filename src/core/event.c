@@ -1,0 +1,152 @@
+/*
+ * event.c - JSON event builders (see event.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+#include "utf8.h"
+#include "xcode.h"
+
+#define EVENT_STR_MAX	4096	/* longer attacker strings are cut */
+
+/* event_strn - escape invalid UTF-8 and NUL, cap the length */
+json_t *
+event_strn(const char *s, size_t len)
+{
+	char buf[EVENT_STR_MAX * 4 + 1];
+	size_t n;
+
+	if (s == NULL)
+		return json_null();
+	if (len > EVENT_STR_MAX)
+		len = EVENT_STR_MAX;
+	n = utf8_escape(s, len, buf, sizeof buf, true);
+	return json_stringn(buf, n);
+}
+
+/* event_str - NUL-terminated variant */
+json_t *
+event_str(const char *s)
+{
+	return s == NULL ? json_null() : event_strn(s, strnlen(s, EVENT_STR_MAX));
+}
+
+/* event_timestamp - "2026-11-29T07:40:31.123Z" */
+char *
+event_timestamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+	return buf;
+}
+
+/* event_new - the common fields, in the documented order */
+json_t *
+event_new(const char *type, const struct event_common *c)
+{
+	char ts[40];
+	json_t *ev = json_object();
+
+	if (ev == NULL)
+		return NULL;
+	json_object_set_new(ev, "ts", json_string(event_timestamp(ts, sizeof ts)));
+	json_object_set_new(ev, "event", json_string(type));
+	json_object_set_new(ev, "host", event_str(c->host));
+	json_object_set_new(ev, "session", event_str(c->session));
+	json_object_set_new(ev, "queue_id", event_str(c->queue_id));
+	return ev;
+}
+
+/* event_findings_ids - ids only */
+json_t *
+event_findings_ids(const struct findings *fs)
+{
+	json_t *a = json_array();
+	unsigned i;
+
+	for (i = 0; fs != NULL && i < fs->n; i++)
+		json_array_append_new(a, json_string(finding_name(fs->v[i].id)));
+	return a;
+}
+
+/* event_reply - a rejection, classified with the registry */
+json_t *
+event_reply(const struct event_common *c, const struct registry *reg,
+    const struct reply_event *r)
+{
+	json_t *ev = event_new("reply", c), *reply;
+	struct xcode x;
+	bool has_x = r->xcode != NULL &&
+	    xcode_parse(r->xcode, strlen(r->xcode), 0, &x, NULL) != 0;
+	const struct reg_entry *e = has_x ? registry_lookup(reg, x.subject,
+	    x.detail) : NULL;
+	int cls = has_x ? (int)x.cls : r->code && r->code[0] >= '2' &&
+	    r->code[0] <= '5' ? r->code[0] - '0' : 0;
+
+	if (ev == NULL)
+		return NULL;
+	json_object_set_new(ev, "source", json_string(r->source));
+	json_object_set_new(ev, "action", json_string(r->action));
+	json_object_set_new(ev, "mode", json_string(r->mode));
+	json_object_set_new(ev, "stage", json_string(stage_name(r->stage)));
+	json_object_set_new(ev, "rule", event_str(r->rule));
+	json_object_set_new(ev, "client", json_pack("{s:o, s:o, s:o}",
+	    "ip", event_str(r->client_ip), "name", event_str(r->client_name),
+	    "helo", event_str(r->helo)));
+	json_object_set_new(ev, "sender", event_str(r->sender));
+	json_object_set_new(ev, "recipient", event_str(r->recipient));
+	if (strcmp(r->action, "discard") == 0) {
+		reply = json_null();
+	} else {
+		reply = json_pack("{s:o, s:o, s:o}", "code", event_str(r->code),
+		    "xcode", event_str(r->xcode), "text", event_str(r->text));
+	}
+	json_object_set_new(ev, "reply", reply);
+	json_object_set_new(ev, "class", cls ? json_integer(cls) : json_null());
+	json_object_set_new(ev, "subject",
+	    has_x ? json_integer(x.subject) : json_null());
+	json_object_set_new(ev, "detail",
+	    has_x ? json_integer(x.detail) : json_null());
+	json_object_set_new(ev, "category", json_string(has_x ?
+	    category_name(category_of(x.subject)) : "unknown"));
+	json_object_set_new(ev, "registered", json_boolean(e != NULL));
+	json_object_set_new(ev, "registry_text",
+	    e != NULL && e->sample[0] ? json_string(e->sample) : json_null());
+	json_object_set_new(ev, "findings", event_findings_ids(r->findings));
+	return ev;
+}
+
+/* event_line - compact JSON line; steals ev */
+char *
+event_line(json_t *ev, size_t *len)
+{
+	char *s, *line;
+	size_t n;
+
+	if (ev == NULL)
+		return NULL;
+	s = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(ev);
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	if ((line = realloc(s, n + 2)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	*len = n + 1;
+	return line;
+}

@@ -1,0 +1,448 @@
+/*
+ * rule.c - condition parsing and rule evaluation (see rule.h).
+ *
+ *	condition = [ "not" ] subject
+ *	subject   = "client-ip" "in" ( cidr *( "," cidr ) / FILE )
+ *	          / ( "client-name" / "helo" / "sender" / "sender-domain"
+ *	            / "recipient" / "recipient-domain" ) MATCH
+ *	          / ( "sender-domain" / "recipient-domain" ) "null-mx"
+ *	          / "header" NAME MATCH / "body" MATCH
+ *	          / "size" OP NUMBER [ "K" / "M" / "G" ]
+ *	          / "recipients" OP NUMBER / "authenticated"
+ *	MATCH     = "=" literal / "~" "/" regex "/" flags / "in" FILE
+ *	OP        = "<" / "<=" / ">" / ">=" / "=" / "==" / "!="
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule.h"
+#include "strutil.h"
+
+static const struct {
+	const char	*name;
+	enum cond_type	 type;
+	enum stage	 stage;
+} subjects[] = {
+	{ "client-ip", C_CLIENT_IP, STAGE_CONNECT },
+	{ "client-name", C_CLIENT_NAME, STAGE_CONNECT },
+	{ "helo", C_HELO, STAGE_HELO },
+	{ "sender", C_SENDER, STAGE_MAIL },
+	{ "sender-domain", C_SENDER_DOMAIN, STAGE_MAIL },
+	{ "sender-domain null-mx", C_SENDER_NULLMX, STAGE_MAIL },
+	{ "recipient", C_RECIPIENT, STAGE_RCPT },
+	{ "recipient-domain", C_RECIPIENT_DOMAIN, STAGE_RCPT },
+	{ "recipient-domain null-mx", C_RECIPIENT_NULLMX, STAGE_RCPT },
+	{ "header", C_HEADER, STAGE_HEADER },
+	{ "body", C_BODY, STAGE_EOM },
+	{ "size", C_SIZE, STAGE_EOM },
+	{ "recipients", C_RECIPIENTS, STAGE_HEADER },
+	{ "authenticated", C_AUTH, STAGE_MAIL },
+};
+#define NSUBJECTS (sizeof subjects / sizeof subjects[0])
+
+/* cond_stage - earliest stage */
+enum stage
+cond_stage(enum cond_type t)
+{
+	size_t i;
+
+	for (i = 0; i < NSUBJECTS; i++)
+		if (subjects[i].type == t)
+			return subjects[i].stage;
+	return STAGE_EOM;
+}
+
+/* cond_type_name - printable */
+const char *
+cond_type_name(enum cond_type t)
+{
+	size_t i;
+
+	for (i = 0; i < NSUBJECTS; i++)
+		if (subjects[i].type == t)
+			return subjects[i].name;
+	return "?";
+}
+
+/* mode_name - printable */
+const char *
+mode_name(enum mode m)
+{
+	return m == MODE_MONITOR ? "monitor" : "enforce";
+}
+
+/* action_name - printable */
+const char *
+action_name(enum action a)
+{
+	switch (a) {
+	case ACT_ACCEPT:
+		return "accept";
+	case ACT_DISCARD:
+		return "discard";
+	default:
+		return "reply";
+	}
+}
+
+/* skip_ws - advance over blanks */
+static const char *
+skip_ws(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* word - copy the next blank-delimited word into buf; returns after it */
+static const char *
+word(const char *p, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	p = skip_ws(p);
+	while (*p && !isspace((unsigned char)*p)) {
+		if (n + 1 < size)
+			buf[n++] = *p;
+		p++;
+	}
+	buf[n] = '\0';
+	return p;
+}
+
+/* parse_number - OP NUMBER[K|M|G] */
+static int
+parse_number(struct cond *c, const char *p, bool units, struct esc_err *err)
+{
+	char *end;
+	unsigned long long v, mult = 1;
+
+	p = skip_ws(p);
+	if (strncmp(p, "<=", 2) == 0) {
+		c->op = OP_LE;
+		p += 2;
+	} else if (strncmp(p, ">=", 2) == 0) {
+		c->op = OP_GE;
+		p += 2;
+	} else if (strncmp(p, "!=", 2) == 0) {
+		c->op = OP_NE;
+		p += 2;
+	} else if (strncmp(p, "==", 2) == 0) {
+		c->op = OP_EQ;
+		p += 2;
+	} else if (*p == '<') {
+		c->op = OP_LT;
+		p++;
+	} else if (*p == '>') {
+		c->op = OP_GT;
+		p++;
+	} else if (*p == '=') {
+		c->op = OP_EQ;
+		p++;
+	} else {
+		return err_set(err, NULL, 0, "expected a comparison (<, <=, >, "
+		    ">=, =, !=) before the number");
+	}
+	p = skip_ws(p);
+	if (!isdigit((unsigned char)*p))
+		return err_set(err, NULL, 0, "expected a number after the "
+		    "comparison");
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	if (errno != 0)
+		return err_set(err, NULL, 0, "number out of range");
+	if (units && *end != '\0' && strchr("kKmMgG", *end) != NULL) {
+		mult = (*end == 'k' || *end == 'K') ? 1024ULL :
+		    (*end == 'm' || *end == 'M') ? 1024ULL * 1024 :
+		    1024ULL * 1024 * 1024;
+		end++;
+	}
+	if (*skip_ws(end) != '\0')
+		return err_set(err, NULL, 0, "unexpected \"%s\" after the number%s",
+		    skip_ws(end), units ? " (units are K, M and G)" : "");
+	if (v > ~0ULL / mult)
+		return err_set(err, NULL, 0, "number out of range");
+	c->num = v * mult;
+	return 0;
+}
+
+/* parse_cidrs - "192.0.2.0/24, 2001:db8::/32" or a file of networks */
+static int
+parse_cidrs(struct cond *c, const char *p, const char *basedir,
+    struct esc_err *err)
+{
+	struct cidr net;
+	char tok[128];
+
+	p = skip_ws(p);
+	if (*p == '/' || *p == '.') {
+		char path[4096], *line = NULL;
+		size_t cap = 0;
+		int lineno = 0;
+		FILE *fp;
+
+		if (*p == '/' || basedir == NULL || *basedir == '\0')
+			snprintf(path, sizeof path, "%s", p);
+		else
+			snprintf(path, sizeof path, "%s/%s", basedir, p);
+		if ((fp = fopen(path, "r")) == NULL)
+			return err_set(err, NULL, 0, "cannot open %s: %s", path,
+			    strerror(errno));
+		while (getline(&line, &cap, fp) >= 0) {
+			char *s = str_trim(line);
+
+			lineno++;
+			if (*s == '\0' || *s == '#')
+				continue;
+			if (!cidr_parse(s, &net)) {
+				err_set(err, path, lineno, "\"%s\" is not an address "
+				    "or network", s);
+				free(line);
+				fclose(fp);
+				return -1;
+			}
+			if (cidr_list_add(&c->nets, &net) < 0)
+				break;
+		}
+		free(line);
+		fclose(fp);
+		return 0;
+	}
+	while (*p) {
+		size_t n = 0;
+
+		while (*p && *p != ',' && !isspace((unsigned char)*p)) {
+			if (n + 1 < sizeof tok)
+				tok[n++] = *p;
+			p++;
+		}
+		tok[n] = '\0';
+		p = skip_ws(p);
+		if (*p == ',')
+			p = skip_ws(p + 1);
+		if (n == 0)
+			continue;
+		if (!cidr_parse(tok, &net))
+			return err_set(err, NULL, 0, "\"%s\" is not an IP address "
+			    "or network (write 192.0.2.0/24 or 2001:db8::/32)", tok);
+		if (cidr_list_add(&c->nets, &net) < 0)
+			return err_set(err, NULL, 0, "out of memory");
+	}
+	if (c->nets.n == 0)
+		return err_set(err, NULL, 0, "client-ip in needs at least one "
+		    "network");
+	return 0;
+}
+
+/* cond_parse - one "if =" value */
+int
+cond_parse(struct cond *c, const char *text, const char *basedir,
+    struct esc_err *err)
+{
+	char subj[64], tmp[64];
+	const char *p = skip_ws(text), *rest;
+
+	memset(c, 0, sizeof *c);
+	rest = word(p, subj, sizeof subj);
+	if (strcmp(subj, "not") == 0) {
+		c->negate = true;
+		p = rest;
+		rest = word(p, subj, sizeof subj);
+	}
+	if (subj[0] == '\0')
+		return err_set(err, NULL, 0, "empty condition");
+	rest = skip_ws(rest);
+
+	if (strcmp(subj, "client-ip") == 0) {
+		c->type = C_CLIENT_IP;
+		rest = word(rest, tmp, sizeof tmp);
+		if (strcmp(tmp, "in") != 0)
+			return err_set(err, NULL, 0, "write \"client-ip in "
+			    "192.0.2.0/24, 2001:db8::/32\"");
+		return parse_cidrs(c, rest, basedir, err);
+	}
+	if (strcmp(subj, "client-name") == 0 || strcmp(subj, "helo") == 0) {
+		c->type = subj[0] == 'h' ? C_HELO : C_CLIENT_NAME;
+		return matcher_parse(&c->m, rest, MS_NAME, basedir, err);
+	}
+	if (strcmp(subj, "sender") == 0 || strcmp(subj, "recipient") == 0) {
+		c->type = subj[0] == 's' ? C_SENDER : C_RECIPIENT;
+		return matcher_parse(&c->m, rest, MS_ADDRESS, basedir, err);
+	}
+	if (strcmp(subj, "sender-domain") == 0 ||
+	    strcmp(subj, "recipient-domain") == 0) {
+		bool snd = subj[0] == 's';
+
+		if (strcmp(rest, "null-mx") == 0) {
+			c->type = snd ? C_SENDER_NULLMX : C_RECIPIENT_NULLMX;
+			return 0;
+		}
+		c->type = snd ? C_SENDER_DOMAIN : C_RECIPIENT_DOMAIN;
+		return matcher_parse(&c->m, rest, MS_NAME, basedir, err);
+	}
+	if (strcmp(subj, "header") == 0) {
+		char name[256];
+
+		c->type = C_HEADER;
+		rest = word(rest, name, sizeof name);
+		if (name[0] == '\0' || strpbrk(name, ":=~") != NULL)
+			return err_set(err, NULL, 0, "write \"header NAME ~ "
+			    "/regex/\" (the header name without a colon)");
+		if ((c->header = strdup(name)) == NULL)
+			return err_set(err, NULL, 0, "out of memory");
+		return matcher_parse(&c->m, rest, MS_VALUE, basedir, err);
+	}
+	if (strcmp(subj, "body") == 0) {
+		c->type = C_BODY;
+		return matcher_parse(&c->m, rest, MS_TEXT, basedir, err);
+	}
+	if (strcmp(subj, "size") == 0) {
+		c->type = C_SIZE;
+		return parse_number(c, rest, true, err);
+	}
+	if (strcmp(subj, "recipients") == 0) {
+		c->type = C_RECIPIENTS;
+		return parse_number(c, rest, false, err);
+	}
+	if (strcmp(subj, "authenticated") == 0) {
+		c->type = C_AUTH;
+		if (*rest != '\0')
+			return err_set(err, NULL, 0, "\"authenticated\" takes no "
+			    "argument");
+		return 0;
+	}
+	return err_set(err, NULL, 0, "unknown condition \"%s\"; use client-ip, "
+	    "client-name, helo, sender, sender-domain, recipient, "
+	    "recipient-domain, header, body, size, recipients or "
+	    "authenticated", subj);
+}
+
+/* cond_free - release */
+void
+cond_free(struct cond *c)
+{
+	matcher_free(&c->m);
+	cidr_list_free(&c->nets);
+	free(c->header);
+	c->header = NULL;
+}
+
+static bool
+compare(enum cmp_op op, unsigned long long a, unsigned long long b)
+{
+	switch (op) {
+	case OP_LT:
+		return a < b;
+	case OP_LE:
+		return a <= b;
+	case OP_GT:
+		return a > b;
+	case OP_GE:
+		return a >= b;
+	case OP_EQ:
+		return a == b;
+	case OP_NE:
+		return a != b;
+	}
+	return false;
+}
+
+static int
+match_str(const struct cond *c, const char *s, struct eval_ctx *ctx)
+{
+	if (s == NULL)
+		s = "";
+	return matcher_match(&c->m, s, strlen(s), ctx->scratch);
+}
+
+/* cond_value - 1, 0, or -1 when the answer is unknown */
+static int
+cond_value(const struct cond *c, const struct facts *f, struct eval_ctx *ctx)
+{
+	switch (c->type) {
+	case C_CLIENT_IP:
+		return f->ip != NULL && cidr_list_match(&c->nets, f->ip);
+	case C_CLIENT_NAME:
+		return match_str(c, f->client_name, ctx);
+	case C_HELO:
+		return match_str(c, f->helo, ctx);
+	case C_SENDER:
+		return match_str(c, f->sender, ctx);
+	case C_SENDER_DOMAIN:
+		return match_str(c, f->sender_domain, ctx);
+	case C_RECIPIENT:
+		return match_str(c, f->recipient, ctx);
+	case C_RECIPIENT_DOMAIN:
+		return match_str(c, f->recipient_domain, ctx);
+	case C_SENDER_NULLMX:
+		return f->sender_domain != NULL && *f->sender_domain != '\0' &&
+		    ctx->nullmx != NULL &&
+		    ctx->nullmx(ctx->nullmx_ctx, f->sender_domain) == 1;
+	case C_RECIPIENT_NULLMX:
+		return f->recipient_domain != NULL &&
+		    *f->recipient_domain != '\0' && ctx->nullmx != NULL &&
+		    ctx->nullmx(ctx->nullmx_ctx, f->recipient_domain) == 1;
+	case C_HEADER:
+		return f->hdr_bits != NULL &&
+		    (f->hdr_bits[c->hdr_bit / 8] & (1u << (c->hdr_bit % 8))) != 0;
+	case C_BODY:
+		return matcher_match(&c->m, f->body ? f->body : "",
+		    f->body ? f->bodylen : 0, ctx->scratch);
+	case C_SIZE:
+		return compare(c->op, f->size, c->num);
+	case C_RECIPIENTS:
+		return compare(c->op, f->nrcpt, c->num);
+	case C_AUTH:
+		return f->authenticated;
+	}
+	return 0;
+}
+
+static bool
+is_dns(const struct cond *c)
+{
+	return c->type == C_SENDER_NULLMX || c->type == C_RECIPIENT_NULLMX;
+}
+
+/* rule_eval - all conditions must hold; DNS lookups are done last */
+int
+rule_eval(const struct rule *r, const struct facts *f, struct eval_ctx *ctx)
+{
+	int pass, v;
+	unsigned i;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < r->ncond; i++) {
+			const struct cond *c = &r->cond[i];
+
+			if (is_dns(c) != (pass == 1))
+				continue;
+			if ((v = cond_value(c, f, ctx)) < 0)
+				return -1;
+			if ((v != 0) == c->negate)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* rule_free - release the rule's contents */
+void
+rule_free(struct rule *r)
+{
+	unsigned i;
+
+	for (i = 0; i < r->ncond; i++)
+		cond_free(&r->cond[i]);
+	free(r->cond);
+	for (i = 0; i < r->ntext; i++)
+		free(r->text[i]);
+	free(r->name);
+	free(r->file);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,72 @@
+/*
+ * stats.h - counters since start, per source x action x mode x class x
+ * subject, per enhanced code, per rule, per stage, per DSN class/subject;
+ * violations; dropped events; reloads (SPEC section 3, "Statistics").
+ *
+ * Counting is lock-free (C11 atomics, relaxed) and allocation-free, so it
+ * is safe on every callback path.  Only stats_rule_slot() takes a mutex; it
+ * is called when a configuration is activated, never per message.
+ * Label values have bounded cardinality: codes outside the fixed table or
+ * not registered count as xcode="other", rules beyond STATS_MAX_RULES as
+ * rule="other".
+ */
+#ifndef ESC_STATS_H
+#define ESC_STATS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "finding.h"
+#include "rule.h"
+#include "stage.h"
+
+#define STATS_MAX_RULES		4096
+
+enum stats_source { SRC_MILTER = 0, SRC_MTA = 1 };
+enum stats_action { SACT_REJECT = 0, SACT_TEMPFAIL = 1 };
+enum stats_dns { SDNS_NULLMX, SDNS_MX, SDNS_ERROR, SDNS_CACHED, SDNS_COUNT };
+
+struct stats;
+
+/* stats_new - all counters zero; NULL on ENOMEM */
+struct stats *stats_new(void);
+
+/* stats_free - release */
+void	stats_free(struct stats *);
+
+/*
+ * stats_reply - count one rejection.  cls 4/5 (0 unknown), subject 0-7
+ * (anything else: unknown), detail for the per-code counter; registered
+ * false sends it to xcode="other".
+ */
+void	stats_reply(struct stats *, enum stats_source, enum stats_action,
+	    enum mode, unsigned cls, int subject, int detail, bool registered,
+	    enum stage);
+
+/* stats_rule_slot - counter slot for a rule name (mutex; config time) */
+unsigned stats_rule_slot(struct stats *, const char *name);
+
+/* stats_rule_match - a rule fired (any action, either mode) */
+void	stats_rule_match(struct stats *, unsigned slot, enum mode);
+
+void	stats_violation(struct stats *, enum finding_id);
+void	stats_dsn(struct stats *, unsigned cls, int subject);
+void	stats_dropped(struct stats *, unsigned long n);
+void	stats_reload(struct stats *, bool ok);
+void	stats_connection(struct stats *);
+void	stats_message(struct stats *);
+void	stats_internal_error(struct stats *);
+void	stats_dns(struct stats *, enum stats_dns);
+
+/* stats_json - a snapshot (new reference) */
+json_t	*stats_json(struct stats *);
+
+/* stats_prometheus - text exposition format; -1 on write error */
+int	stats_prometheus(struct stats *, FILE *);
+
+/* stats_events_dropped - the counter's value */
+unsigned long long stats_events_dropped(struct stats *);
+
+#endif

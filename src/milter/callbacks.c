@@ -1,0 +1,377 @@
+/*
+ * callbacks.c - the libmilter callbacks.  Each one gathers what the MTA
+ * says into the session, asks the rules (emit.c) and maps the decision to
+ * an SMFIS_* value.  No callback blocks except on the DNS lookups a rule
+ * asks for; none keeps static buffers.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "callbacks.h"
+#include "emit.h"
+#include "log.h"
+#include "session.h"
+#include "strutil.h"
+
+/* get - the session, creating it if negotiate was not called */
+static struct session *
+get(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s == NULL && (s = session_new()) != NULL) {
+		if (smfi_setpriv(ctx, s) != MI_SUCCESS) {
+			session_free(s);
+			return NULL;
+		}
+		stats_connection(rt.stats);
+	}
+	return s;
+}
+
+/* queue_id - remember {i} when the MTA sends it */
+static void
+queue_id(struct session *s, SMFICTX *ctx)
+{
+	const char *i = macro(ctx, "i");
+
+	if (i != NULL && *i != '\0' &&
+	    (s->msg.queue_id == NULL || strcmp(s->msg.queue_id, i) != 0))
+		(void)set_str(&s->msg.queue_id, i);
+}
+
+/* decide - common mapping of an outcome at a message stage */
+static sfsistat
+decide(struct session *s, SMFICTX *ctx, enum stage st, struct outcome o)
+{
+	switch (o.v) {
+	case V_NONE:
+		return SMFIS_CONTINUE;
+	case V_REPLY:
+		return emit_reply(s, ctx, o.rule, st);
+	case V_ACCEPT:
+		s->msg.accepted = true;
+		return SMFIS_CONTINUE;
+	case V_DISCARD:
+		log_discard(s, o.rule, st);
+		s->msg.discarded = true;
+		return SMFIS_DISCARD;
+	case V_ERROR:
+		return on_error(s, ctx, st, "a regular expression hit its "
+		    "match limit");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct session *s = get(ctx);
+	unsigned long want = 0;
+	const struct config *c;
+
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & SMFIF_ADDHDRS;
+	*pf2 = *pf3 = 0;
+	if (s == NULL) {
+		*pf1 = 0;
+		return SMFIS_CONTINUE;
+	}
+	c = s->cfg;
+	if (c->set.observe_mta_rejects)
+		want |= SMFIP_RCPT_REJ;
+	want |= SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	if (!c->need_body && !c->set.annotate_dsn)
+		want |= SMFIP_NOBODY;
+	*pf1 = f1 & want;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
+{
+	struct session *s = get(ctx);
+	struct outcome o;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_CONNECT, "out of memory");
+	if (addr != NULL && addr->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)addr)->sin_addr,
+		    s->ip, sizeof s->ip);
+	} else if (addr != NULL && addr->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6,
+		    &((struct sockaddr_in6 *)(void *)addr)->sin6_addr, s->ip,
+		    sizeof s->ip);
+	}
+	s->has_ip = s->ip[0] != '\0' && ipaddr_parse(s->ip, &s->ipaddr);
+	if (s->has_ip)	/* "::ffff:192.0.2.1" is logged as 192.0.2.1 */
+		ipaddr_format(&s->ipaddr, s->ip, sizeof s->ip);
+	/* Sendmail writes an unresolved client as "[192.0.2.1]". */
+	if (set_str(&s->client_name, hostname == NULL || hostname[0] == '[' ?
+	    "unknown" : hostname) < 0)
+		return on_error(s, ctx, STAGE_CONNECT, "out of memory");
+	o = eval_stage(s, STAGE_CONNECT);
+	switch (o.v) {
+	case V_REPLY:
+		/* The MTA would not show the text now: answer at HELO/MAIL. */
+		s->conn_pending = o.rule;
+		s->pending_stage = STAGE_CONNECT;
+		break;
+	case V_ACCEPT:
+		s->conn_accepted = true;
+		break;
+	case V_DISCARD:
+		s->conn_discard = true;
+		s->conn_discard_rule = o.rule;
+		break;
+	case V_ERROR:
+		return on_error(s, ctx, STAGE_CONNECT, "a regular expression "
+		    "hit its match limit");
+	case V_NONE:
+		break;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = get(ctx);
+	struct outcome o;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_HELO, "out of memory");
+	if (set_str(&s->helo, helo ? helo : "") < 0)
+		return on_error(s, ctx, STAGE_HELO, "out of memory");
+	if (s->conn_pending != NULL)
+		return emit_reply(s, ctx, s->conn_pending, s->pending_stage);
+	if (s->conn_accepted || s->conn_discard)
+		return SMFIS_CONTINUE;
+	o = eval_stage(s, STAGE_HELO);
+	switch (o.v) {
+	case V_REPLY:
+		/* Remembered: a client that goes on gets the same answer. */
+		s->conn_pending = o.rule;
+		s->pending_stage = STAGE_HELO;
+		return emit_reply(s, ctx, o.rule, STAGE_HELO);
+	case V_ACCEPT:
+		s->conn_accepted = true;
+		break;
+	case V_DISCARD:
+		s->conn_discard = true;
+		s->conn_discard_rule = o.rule;
+		break;
+	case V_ERROR:
+		return on_error(s, ctx, STAGE_HELO, "a regular expression hit "
+		    "its match limit");
+	case V_NONE:
+		break;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = get(ctx);
+	const char *auth;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_MAIL, "out of memory");
+	message_reset(s);
+	if ((s->msg.sender = address_strip(argv ? argv[0] : NULL)) == NULL ||
+	    (s->msg.sender_domain = address_domain(s->msg.sender)) == NULL)
+		return on_error(s, ctx, STAGE_MAIL, "out of memory");
+	auth = macro(ctx, "{auth_authen}");
+	s->msg.authenticated = auth != NULL && *auth != '\0';
+	queue_id(s, ctx);
+	if (s->cfg->nhdr > 0 &&
+	    (s->msg.hdr_bits = calloc((s->cfg->nhdr + 7) / 8, 1)) == NULL)
+		return on_error(s, ctx, STAGE_MAIL, "out of memory");
+	if (s->conn_pending != NULL)
+		return emit_reply(s, ctx, s->conn_pending, s->pending_stage);
+	if (s->conn_discard) {
+		log_discard(s, s->conn_discard_rule, STAGE_MAIL);
+		s->msg.discarded = true;
+		return SMFIS_DISCARD;
+	}
+	if (s->conn_accepted)
+		return SMFIS_CONTINUE;
+	return decide(s, ctx, STAGE_MAIL, eval_stage(s, STAGE_MAIL));
+}
+
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = get(ctx);
+	const char *mailer;
+	struct outcome o;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_RCPT, "out of memory");
+	queue_id(s, ctx);
+	free(s->rcpt);
+	free(s->rcpt_domain);
+	s->rcpt_domain = NULL;
+	if ((s->rcpt = address_strip(argv ? argv[0] : NULL)) == NULL ||
+	    (s->rcpt_domain = address_domain(s->rcpt)) == NULL)
+		return on_error(s, ctx, STAGE_RCPT, "out of memory");
+	mailer = macro(ctx, "{rcpt_mailer}");
+	if (mailer != NULL && strcmp(mailer, "error") == 0) {
+		/* Rejected by the MTA itself; our answer would be ignored. */
+		if (s->cfg->set.observe_mta_rejects)
+			observe_mta_reject(s, ctx, s->rcpt);
+		return SMFIS_CONTINUE;
+	}
+	if (s->conn_accepted || s->msg.accepted || s->msg.discarded) {
+		s->msg.nrcpt++;
+		return SMFIS_CONTINUE;
+	}
+	o = eval_stage(s, STAGE_RCPT);
+	if (o.v == V_ACCEPT && o.rule->per_recipient) {
+		s->msg.nrcpt++;		/* accepted: this recipient only */
+		return SMFIS_CONTINUE;
+	}
+	if (o.v == V_NONE || o.v == V_ACCEPT)
+		s->msg.nrcpt++;
+	return decide(s, ctx, STAGE_RCPT, o);
+}
+
+static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = get(ctx);
+	size_t vlen;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
+	vlen = value ? strlen(value) : 0;
+	s->msg.size += strlen(name) + 2 + vlen + 2;
+	if (s->msg.hdr_bits != NULL && !s->conn_accepted && !s->msg.accepted &&
+	    conf_header_match(s->cfg, name, value ? value : "", vlen,
+	    s->msg.hdr_bits, &s->scratch) < 0)
+		s->msg.eval_error = true;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_eoh(SMFICTX *ctx)
+{
+	struct session *s = get(ctx);
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
+	queue_id(s, ctx);
+	s->msg.size += 2;	/* the blank line */
+	if (s->conn_accepted || s->msg.accepted)
+		return SMFIS_CONTINUE;
+	if (s->msg.eval_error)
+		return on_error(s, ctx, STAGE_HEADER, "a regular expression hit "
+		    "its match limit on a header");
+	return decide(s, ctx, STAGE_HEADER, eval_stage(s, STAGE_HEADER));
+}
+
+static sfsistat
+mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = get(ctx);
+	size_t room, limit;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_EOM, "out of memory");
+	s->msg.size += len;
+	limit = s->cfg->set.body_scan_limit;
+	if (!s->cfg->need_body || s->msg.bodylen >= limit)
+		return SMFIS_CONTINUE;
+	room = limit - s->msg.bodylen;
+	if (len > room)
+		len = room;
+	if (s->msg.bodylen + len + 1 > s->msg.bodycap) {
+		size_t ncap = s->msg.bodycap ? s->msg.bodycap * 2 : 16384;
+		char *nb;
+
+		while (ncap < s->msg.bodylen + len + 1)
+			ncap *= 2;
+		if (ncap > limit + 1)
+			ncap = limit + 1;
+		if ((nb = realloc(s->msg.body, ncap)) == NULL)
+			return on_error(s, ctx, STAGE_EOM, "out of memory");
+		s->msg.body = nb;
+		s->msg.bodycap = ncap;
+	}
+	memcpy(s->msg.body + s->msg.bodylen, chunk, len);
+	s->msg.bodylen += len;
+	s->msg.body[s->msg.bodylen] = '\0';
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_eom(SMFICTX *ctx)
+{
+	struct session *s = get(ctx);
+	struct outcome o = { V_NONE, NULL };
+	sfsistat rc = SMFIS_CONTINUE;
+
+	if (s == NULL)
+		return on_error(NULL, ctx, STAGE_EOM, "out of memory");
+	queue_id(s, ctx);
+	stats_message(rt.stats);
+	if (!s->conn_accepted && !s->msg.accepted)
+		o = eval_stage(s, STAGE_EOM);
+	if (o.v != V_NONE && o.v != V_ACCEPT)
+		rc = decide(s, ctx, STAGE_EOM, o);
+	if (rc == SMFIS_CONTINUE && add_monitor_headers(s, ctx) < 0)
+		log_warnx("%s: could not add the monitor headers", s->id);
+	message_reset(s);
+	return rc;
+}
+
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL)
+		message_reset(s);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	session_free(s);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+static char filter_name[] = "esc-milter";
+
+/* The filter description, one comment per slot. */
+struct smfiDesc esc_filter = {
+	.xxfi_name = filter_name,		/* filter name */
+	.xxfi_version = SMFI_VERSION,		/* libmilter version code */
+	.xxfi_flags = SMFIF_ADDHDRS,		/* monitor and DSN headers */
+	.xxfi_connect = mlfi_connect,		/* connection info */
+	.xxfi_helo = mlfi_helo,			/* SMTP HELO/EHLO */
+	.xxfi_envfrom = mlfi_envfrom,		/* MAIL FROM */
+	.xxfi_envrcpt = mlfi_envrcpt,		/* RCPT TO (and rejected ones) */
+	.xxfi_header = mlfi_header,		/* each header */
+	.xxfi_eoh = mlfi_eoh,			/* end of headers */
+	.xxfi_body = mlfi_body,			/* body chunks */
+	.xxfi_eom = mlfi_eom,			/* end of message */
+	.xxfi_abort = mlfi_abort,		/* message aborted */
+	.xxfi_close = mlfi_close,		/* connection closed */
+	.xxfi_unknown = NULL,			/* unknown commands: not used */
+	.xxfi_data = NULL,			/* DATA: not used */
+	.xxfi_negotiate = mlfi_negotiate,	/* protocol options */
+};

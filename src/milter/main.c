@@ -1,0 +1,307 @@
+/*
+ * main.c - esc-milter: options, configuration check (-n), start-up order,
+ * privileges, then libmilter's main loop.
+ *
+ * Start-up order matters: everything that may fail is checked before the
+ * process detaches; the socket is opened as root, then privileges are
+ * dropped, then threads start (none may exist across fork()), then the
+ * configuration is published and smfi_main() runs until SIGTERM/SIGINT.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "callbacks.h"
+#include "conf.h"
+#include "log.h"
+#include "runtime.h"
+#include "signals.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: esc-milter [-fhnV] [-c FILE] [-p SOCKET] [-u USER] [-P PIDFILE]\n"
+	    "  -c FILE     configuration file (default %s;\n"
+	    "              without one the built-in defaults apply)\n"
+	    "  -n          check the configuration: print every finding as\n"
+	    "              FILE:LINE: severity: id: message; exit 0 if it would start\n"
+	    "  -f          stay in the foreground (log to standard error)\n"
+	    "  -p SOCKET   listen here (libmilter syntax: inet:PORT@HOST, unix:/path)\n"
+	    "  -u USER     drop privileges to USER after opening the socket\n"
+	    "  -P PIDFILE  write the process id\n"
+	    "  -V          version and registry snapshot\n"
+	    "  -h          this help\n"
+	    "signals: HUP/USR1 reload, USR2 write statistics, TERM/INT stop\n",
+	    conf_default_path());
+}
+
+/* plural - "1 warning", "2 warnings" */
+static const char *
+plural(size_t n, const char *word, char *buf, size_t size)
+{
+	snprintf(buf, size, "%zu %s%s", n, word, n == 1 ? "" : "s");
+	return buf;
+}
+
+/* check_config - -n: print findings, say whether it would start */
+static int
+check_config(const char *path, struct config *cfg, struct diag_list *diags)
+{
+	const char *name = path ? path : "(built-in defaults)";
+	size_t ne = diag_count(diags, SEV_ERROR);
+	size_t nw = diag_count(diags, SEV_WARNING) - ne;
+	size_t nn = diags->n - ne - nw;
+	char b1[32], b2[32], b3[32];
+
+	diag_sort(diags);
+	diag_print(diags, stdout);
+	if (cfg == NULL) {
+		printf("%s: %s, %s, %s: esc-milter would not start\n", name,
+		    plural(ne, "error", b1, sizeof b1),
+		    plural(nw, "warning", b2, sizeof b2),
+		    plural(nn, "note", b3, sizeof b3));
+		return 1;
+	}
+	printf("%s: configuration OK (%s, %s, %s)\n", name,
+	    plural(cfg->nrules, "rule", b1, sizeof b1),
+	    plural(nw, "warning", b2, sizeof b2),
+	    plural(nn, "note", b3, sizeof b3));
+	conf_unref(cfg);
+	return 0;
+}
+
+/* unix_path - the path of a unix: or local: socket, else NULL */
+static const char *
+unix_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	return NULL;
+}
+
+/* write_pidfile - before privileges are dropped */
+static void
+write_pidfile(const char *path)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		fatal("cannot write the pid file %s", path);
+	fprintf(fp, "%ld\n", (long)getpid());
+	if (fclose(fp) != 0)
+		fatal("cannot write the pid file %s", path);
+}
+
+/* detach - become a background daemon */
+static void
+detach(void)
+{
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		fatal("setsid");
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+/* drop_privileges - to USER, or refuse to go on as root */
+static void
+drop_privileges(const char *user, const struct settings *set, const char *sock)
+{
+	struct passwd *pw;
+	gid_t gid;
+
+	if (user == NULL) {
+		if (geteuid() == 0 && !set->allow_root)
+			fatalx("refusing to run as root: give -u USER (the milter "
+			    "needs no privileges after opening its socket), or set "
+			    "allow_root = yes");
+		return;
+	}
+	if (geteuid() != 0)
+		fatalx("-u needs root; run esc-milter as root or without -u");
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("unknown user %s", user);
+	gid = pw->pw_gid;
+	if (set->socket_group != NULL) {
+		struct group *gr = getgrnam(set->socket_group);
+
+		if (gr == NULL)
+			fatalx("unknown group %s (socket_group)", set->socket_group);
+		if (sock != NULL && chown(sock, pw->pw_uid, gr->gr_gid) < 0)
+			fatal("cannot give %s to %s:%s", sock, user,
+			    set->socket_group);
+	} else if (sock != NULL && chown(sock, pw->pw_uid, gid) < 0) {
+		fatal("cannot give %s to %s", sock, user);
+	}
+	if (setgroups(0, NULL) < 0 || initgroups(user, gid) < 0 ||
+	    setgid(gid) < 0 || setuid(pw->pw_uid) < 0)
+		fatal("cannot become %s", user);
+	if (pw->pw_uid != 0 && setuid(0) == 0)
+		fatalx("could regain root after dropping privileges");
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf_path = NULL, *sock = NULL, *user = NULL, *pidfile = NULL;
+	bool foreground = false, check = false, explicit_conf = false;
+	struct diag_list diags;
+	struct config *cfg;
+	struct stat st;
+	const char *upath;
+	int ch, rc;
+
+	while ((ch = getopt(argc, argv, "c:fhnp:u:P:V")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			explicit_conf = true;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'p':
+			sock = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'P':
+			pidfile = optarg;
+			break;
+		case 'V': {
+			struct esc_err err;
+			struct registry *reg = registry_new_builtin(&err);
+			char desc[600];
+
+			printf("esc-milter %s (registry %s)\n", PACKAGE_VERSION,
+			    reg ? registry_describe(reg, desc, sizeof desc) :
+			    "unavailable");
+			registry_free(reg);
+			return 0;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "esc-milter: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	json_object_seed(0);
+
+	/* The configuration: an explicit file must exist; the default one
+	   may be absent (then the built-in defaults apply). */
+	if (conf_path == NULL) {
+		conf_path = conf_default_path();
+		if (stat(conf_path, &st) < 0 && errno == ENOENT)
+			conf_path = NULL;
+	}
+	diag_list_init(&diags);
+	cfg = conf_path ? conf_load(conf_path, &diags) : conf_defaults(&diags);
+	if (check) {
+		rc = check_config(conf_path, cfg, &diags);
+		diag_list_free(&diags);
+		return rc;
+	}
+	if (cfg == NULL) {
+		diag_sort(&diags);
+		diag_print(&diags, stderr);
+		fprintf(stderr, "esc-milter: %s has errors; not starting (esc-milter "
+		    "-n%s%s lists them)\n", conf_path ? conf_path : "the defaults",
+		    explicit_conf ? " -c " : "", explicit_conf ? conf_path : "");
+		diag_list_free(&diags);
+		return 1;
+	}
+	if (sock != NULL) {
+		/* -p overrides socket; the config is not shared yet */
+		free(cfg->set.socket);
+		if ((cfg->set.socket = strdup(sock)) == NULL)
+			return 1;
+	}
+	log_init("esc-milter", foreground, false);
+	if (rt_init(conf_path, foreground) < 0)
+		fatalx("out of memory");
+
+	if (smfi_setconn(cfg->set.socket) == MI_FAILURE)
+		fatalx("invalid socket %s", cfg->set.socket);
+	if (smfi_register(esc_filter) == MI_FAILURE)
+		fatalx("smfi_register failed (libmilter too old?)");
+	if (smfi_opensocket(1) == MI_FAILURE)
+		fatalx("cannot listen on %s (in use, or no permission?)",
+		    cfg->set.socket);
+	upath = unix_path(cfg->set.socket);
+	if (upath != NULL && chmod(upath, cfg->set.socket_mode) < 0)
+		fatal("cannot set the mode of %s", upath);
+
+	if (!foreground) {
+		if (cfg->set.log_kind == LOGK_STDOUT)
+			log_warnx("events go to standard output, which is "
+			    "/dev/null in the background; use -f or set log");
+		detach();
+	}
+	if (pidfile != NULL)
+		write_pidfile(pidfile);
+	drop_privileges(user, &cfg->set, upath);
+
+	/* Threads from here on. */
+	signals_block();
+	if ((rt.sink = sink_start(&cfg->set, rt.stats)) == NULL)
+		fatalx("cannot start the event log (%s)", cfg->set.log_spec);
+	log_info("esc-milter %s listening on %s (%u rules)", PACKAGE_VERSION,
+	    cfg->set.socket, cfg->nrules);
+	if (rt_activate(cfg, &diags, "start") < 0)
+		fatalx("cannot activate the configuration");
+	diag_list_free(&diags);
+	if (signals_start() < 0)
+		fatalx("cannot start the signal thread");
+
+	rc = smfi_main();
+
+	log_info("stopping");
+	signals_stop();
+	rt_shutdown();
+	if (pidfile != NULL)
+		(void)unlink(pidfile);
+	return rc == MI_SUCCESS ? 0 : 1;
+}

@@ -1,0 +1,295 @@
+/*
+ * runtime.c - active configuration, reload, events, statistics files
+ * (see runtime.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "log.h"
+#include "runtime.h"
+
+struct runtime rt;
+
+static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct active *cur;
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* rt_init - process state */
+int
+rt_init(const char *conf_path, bool foreground)
+{
+	rt.conf_path = conf_path;
+	rt.foreground = foreground;
+	rt.boot = (unsigned long)time(NULL);
+	atomic_init(&rt.seq, 0);
+	if (gethostname(rt.host, sizeof rt.host) < 0)
+		snprintf(rt.host, sizeof rt.host, "localhost");
+	rt.host[sizeof rt.host - 1] = '\0';
+	if ((rt.stats = stats_new()) == NULL)
+		return -1;
+	return 0;
+}
+
+/* rt_session_id - "<boot time hex>.<counter hex>" */
+void
+rt_session_id(char *buf, size_t size)
+{
+	unsigned long n = atomic_fetch_add_explicit(&rt.seq, 1,
+	    memory_order_relaxed) + 1;
+
+	snprintf(buf, size, "%08lx.%06lx", rt.boot, n);
+}
+
+static void
+active_free(struct active *a)
+{
+	conf_unref(a->cfg);
+	nullmx_free(a->dns);
+	free(a);
+}
+
+/* rt_acquire - one more user of the active configuration */
+struct active *
+rt_acquire(void)
+{
+	struct active *a;
+
+	pthread_mutex_lock(&cur_lock);
+	a = cur;
+	if (a != NULL)
+		atomic_fetch_add_explicit(&a->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&cur_lock);
+	return a;
+}
+
+/* rt_release - one user less */
+void
+rt_release(struct active *a)
+{
+	if (a != NULL &&
+	    atomic_fetch_sub_explicit(&a->refs, 1, memory_order_acq_rel) == 1)
+		active_free(a);
+}
+
+/* rt_event - hand a line to the sink */
+void
+rt_event(json_t *ev)
+{
+	size_t len;
+	char *line = event_line(ev, &len);
+
+	if (rt.sink != NULL)
+		sink_push(rt.sink, line, len);
+	else
+		free(line);
+}
+
+/* config_event - the result of a load */
+static void
+config_event(const char *reason, bool ok, const struct config *cfg,
+    const struct diag_list *diags)
+{
+	struct event_common ec = { rt.host, NULL, NULL };
+	json_t *ev = event_new("config", &ec), *list = json_array();
+	size_t i, nerr = 0, nwarn = 0;
+
+	for (i = 0; diags != NULL && i < diags->n; i++) {
+		const struct diag *d = &diags->v[i];
+
+		if (d->sev == SEV_ERROR)
+			nerr++;
+		else if (d->sev == SEV_WARNING)
+			nwarn++;
+		json_array_append_new(list, json_pack("{s:o, s:i, s:s, s:s, s:o}",
+		    "file", event_str(d->file), "line", d->line,
+		    "severity", severity_name(d->sev), "id", d->id,
+		    "message", event_str(d->msg)));
+	}
+	json_object_set_new(ev, "result", json_string(ok ? "ok" : "error"));
+	json_object_set_new(ev, "reason", json_string(reason));
+	json_object_set_new(ev, "file", event_str(rt.conf_path));
+	json_object_set_new(ev, "rules",
+	    cfg ? json_integer(cfg->nrules) : json_null());
+	json_object_set_new(ev, "registry", cfg && cfg->reg ?
+	    json_string(registry_date(cfg->reg)) : json_null());
+	json_object_set_new(ev, "errors", json_integer((json_int_t)nerr));
+	json_object_set_new(ev, "warnings", json_integer((json_int_t)nwarn));
+	json_object_set_new(ev, "findings", list);
+	rt_event(ev);
+}
+
+/* rt_activate - publish a configuration */
+int
+rt_activate(struct config *cfg, const struct diag_list *diags,
+    const char *reason)
+{
+	struct active *a = calloc(1, sizeof *a), *old;
+	struct esc_err err;
+	unsigned i;
+
+	if (a == NULL) {
+		conf_unref(cfg);
+		return -1;
+	}
+	err_clear(&err);
+	a->cfg = cfg;
+	a->dns = nullmx_new(cfg->set.resolver ? &cfg->set.resolver_addr : NULL,
+	    cfg->set.dns_timeout, cfg->set.dns_cache_size, &err);
+	if (a->dns == NULL) {
+		log_warnx("cannot set up DNS lookups: %s", err.text);
+		active_free(a);
+		return -1;
+	}
+	/* Not yet shared: the statistics slots can still be written. */
+	for (i = 0; i < cfg->nrules; i++)
+		cfg->rules[i].stat_slot = stats_rule_slot(rt.stats,
+		    cfg->rules[i].name);
+	if (cfg->set.host_name != NULL)
+		snprintf(rt.host, sizeof rt.host, "%s", cfg->set.host_name);
+	atomic_init(&a->refs, 1);
+	pthread_mutex_lock(&cur_lock);
+	old = cur;
+	cur = a;
+	pthread_mutex_unlock(&cur_lock);
+	rt_release(old);
+	config_event(reason, true, cfg, diags);
+	return 0;
+}
+
+/* rt_reload - validate first, keep the old one on any error */
+int
+rt_reload(void)
+{
+	struct diag_list diags;
+	struct config *cfg;
+	int rc;
+
+	diag_list_init(&diags);
+	cfg = rt.conf_path ? conf_load(rt.conf_path, &diags) :
+	    conf_defaults(&diags);
+	if (cfg == NULL) {
+		log_warnx("reload of %s failed (%zu errors); still using the "
+		    "previous configuration", rt.conf_path ? rt.conf_path :
+		    "the defaults", diag_count(&diags, SEV_ERROR));
+		for (size_t i = 0; i < diags.n; i++)
+			if (diags.v[i].sev == SEV_ERROR)
+				log_warnx("%s:%d: %s: %s", diags.v[i].file,
+				    diags.v[i].line, diags.v[i].id, diags.v[i].msg);
+		stats_reload(rt.stats, false);
+		config_event("reload", false, NULL, &diags);
+		diag_list_free(&diags);
+		return -1;
+	}
+	if (rt.sink != NULL && sink_reopen(rt.sink, &cfg->set) < 0) {
+		log_warnx("reload: cannot open the new event log; still using "
+		    "the previous configuration");
+		stats_reload(rt.stats, false);
+		config_event("reload", false, NULL, &diags);
+		conf_unref(cfg);
+		diag_list_free(&diags);
+		return -1;
+	}
+	rc = rt_activate(cfg, &diags, "reload");
+	stats_reload(rt.stats, rc == 0);
+	if (rc == 0)
+		log_info("configuration reloaded: %u rules", cfg->nrules);
+	diag_list_free(&diags);
+	return rc;
+}
+
+/* write_atomic - write to PATH.tmp, then rename over PATH */
+static void
+write_atomic(const char *path, int (*fill)(FILE *, void *), void *arg)
+{
+	char tmp[4096];
+	FILE *fp;
+	int rc;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		log_warn("cannot write %s", tmp);
+		return;
+	}
+	rc = fill(fp, arg);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		rc = -1;
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc < 0) {
+		log_warn("cannot write %s", tmp);
+		unlink(tmp);
+		return;
+	}
+	if (rename(tmp, path) < 0) {
+		log_warn("cannot rename %s to %s", tmp, path);
+		unlink(tmp);
+	}
+}
+
+static int
+fill_json(FILE *fp, void *arg)
+{
+	if (json_dumpf(arg, fp, JSON_INDENT(2)) < 0)
+		return -1;
+	fputc('\n', fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+static int
+fill_prom(FILE *fp, void *arg)
+{
+	(void)arg;
+	return stats_prometheus(rt.stats, fp);
+}
+
+/* rt_write_stats - all three outputs of the statistics */
+void
+rt_write_stats(bool final)
+{
+	struct active *a = rt_acquire();
+	struct event_common ec = { rt.host, NULL, NULL };
+	json_t *snap, *ev;
+	const char *it;
+	json_t *v;
+
+	pthread_mutex_lock(&stats_lock);
+	snap = stats_json(rt.stats);
+	if (a != NULL && a->cfg->set.stats_file != NULL && snap != NULL)
+		write_atomic(a->cfg->set.stats_file, fill_json, snap);
+	if (a != NULL && a->cfg->set.prometheus_file != NULL)
+		write_atomic(a->cfg->set.prometheus_file, fill_prom, NULL);
+	pthread_mutex_unlock(&stats_lock);
+	ev = event_new("stats", &ec);
+	json_object_set_new(ev, "final", json_boolean(final));
+	json_object_foreach(snap, it, v)
+		json_object_set(ev, it, v);
+	json_decref(snap);
+	rt_event(ev);
+	rt_release(a);
+}
+
+/* rt_shutdown - final statistics and drain */
+void
+rt_shutdown(void)
+{
+	struct active *a;
+
+	rt_write_stats(true);
+	sink_stop(rt.sink);
+	rt.sink = NULL;
+	pthread_mutex_lock(&cur_lock);
+	a = cur;
+	cur = NULL;
+	pthread_mutex_unlock(&cur_lock);
+	rt_release(a);
+	stats_free(rt.stats);
+	rt.stats = NULL;
+}

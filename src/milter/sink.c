@@ -1,0 +1,263 @@
+/*
+ * sink.c - event queue and writer thread (see sink.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sink.h"
+
+struct item {
+	char	*line;
+	size_t	 len;
+};
+
+#define BATCH	64
+
+struct sink {
+	pthread_mutex_t	 lock;		/* the queue; never held during I/O */
+	pthread_cond_t	 cond;
+	pthread_mutex_t	 tlock;		/* the target; writer and reopen */
+	pthread_t	 thread;
+	struct item	*q;
+	size_t		 cap, head, n;
+	bool		 stop;
+	/* target, changed only with tlock held */
+	enum log_kind	 kind;
+	int		 fd;		/* LOGK_FILE, LOGK_STDOUT */
+	int		 facility;
+	char		*path;
+	bool		 warned;	/* "cannot write" logged once per failure run */
+	struct stats	*stats;
+};
+
+static int
+open_file(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	    0640);
+}
+
+/* write_line - one event, all or nothing */
+static bool
+write_line(struct sink *s, int fd, const char *line, size_t len)
+{
+	struct stat st;
+	off_t before = -1;
+	size_t done = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		before = st.st_size;
+	while (done < len) {
+		n = write(fd, line + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done == len)
+		return true;
+	/* Roll back half a line (disk full): the log stays parseable. */
+	if (done > 0 && before >= 0 && ftruncate(fd, before) < 0)
+		(void)write(fd, "\n", 1);
+	if (!s->warned) {
+		log_warn("cannot write events to %s; events are dropped until "
+		    "writing works again", s->path ? s->path : "standard output");
+		s->warned = true;
+	}
+	return false;
+}
+
+/* emit - write one line to the current target (tlock held) */
+static void
+emit(struct sink *s, const struct item *it)
+{
+	bool ok = true;
+
+	switch (s->kind) {
+	case LOGK_FILE:
+	case LOGK_STDOUT:
+		ok = s->fd >= 0 && write_line(s, s->fd, it->line, it->len);
+		break;
+	case LOGK_SYSLOG:
+		syslog(LOG_MAKEPRI(s->facility, LOG_INFO), "%.*s",
+		    (int)(it->len > 0 ? it->len - 1 : 0), it->line);
+		break;
+	case LOGK_NONE:
+		break;
+	}
+	if (!ok) {
+		stats_dropped(s->stats, 1);
+	} else if (s->warned && s->kind != LOGK_SYSLOG) {
+		log_info("writing events to %s works again",
+		    s->path ? s->path : "standard output");
+		s->warned = false;
+	}
+}
+
+/* writer - take a batch under the queue lock, write it without it */
+static void *
+writer(void *arg)
+{
+	struct sink *s = arg;
+	struct item batch[BATCH];
+	size_t n, i;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (s->n == 0 && !s->stop)
+			pthread_cond_wait(&s->cond, &s->lock);
+		if (s->n == 0 && s->stop) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		for (n = 0; n < BATCH && s->n > 0; n++) {
+			batch[n] = s->q[s->head];
+			s->head = (s->head + 1) % s->cap;
+			s->n--;
+		}
+		pthread_mutex_unlock(&s->lock);
+
+		pthread_mutex_lock(&s->tlock);
+		for (i = 0; i < n; i++)
+			emit(s, &batch[i]);
+		pthread_mutex_unlock(&s->tlock);
+		for (i = 0; i < n; i++)
+			free(batch[i].line);
+	}
+	return NULL;
+}
+
+/* set_target - open the new target; -1 leaves the old one */
+static int
+set_target(struct sink *s, const struct settings *set)
+{
+	int fd = -1;
+	char *path = NULL;
+
+	if (set->log_kind == LOGK_FILE) {
+		if ((fd = open_file(set->log_path)) < 0) {
+			log_warn("cannot open the event log %s", set->log_path);
+			return -1;
+		}
+		if ((path = strdup(set->log_path)) == NULL) {
+			close(fd);
+			return -1;
+		}
+	} else if (set->log_kind == LOGK_STDOUT) {
+		fd = STDOUT_FILENO;
+	}
+	if (s->kind == LOGK_FILE && s->fd >= 0)
+		close(s->fd);
+	free(s->path);
+	s->kind = set->log_kind;
+	s->fd = fd;
+	s->path = path;
+	s->facility = set->log_facility;
+	s->warned = false;
+	return 0;
+}
+
+/* sink_start - create and start */
+struct sink *
+sink_start(const struct settings *set, struct stats *st)
+{
+	struct sink *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->cap = set->event_queue;
+	s->stats = st;
+	s->fd = -1;
+	s->kind = LOGK_NONE;
+	if ((s->q = calloc(s->cap, sizeof *s->q)) == NULL ||
+	    set_target(s, set) < 0) {
+		free(s->q);
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->tlock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+		log_warn("cannot start the event writer thread");
+		if (s->kind == LOGK_FILE)
+			close(s->fd);
+		free(s->path);
+		free(s->q);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* sink_push - enqueue or drop */
+void
+sink_push(struct sink *s, char *line, size_t len)
+{
+	if (line == NULL) {
+		stats_dropped(s->stats, 1);
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (s->n == s->cap || s->stop) {
+		pthread_mutex_unlock(&s->lock);
+		free(line);
+		stats_dropped(s->stats, 1);
+		return;
+	}
+	s->q[(s->head + s->n) % s->cap].line = line;
+	s->q[(s->head + s->n) % s->cap].len = len;
+	s->n++;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* sink_reopen - new target (the queue size stays) */
+int
+sink_reopen(struct sink *s, const struct settings *set)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->tlock);
+	rc = set_target(s, set);
+	pthread_mutex_unlock(&s->tlock);
+	return rc;
+}
+
+/* sink_stop - drain and stop */
+void
+sink_stop(struct sink *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = true;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	for (i = 0; i < s->n; i++)
+		free(s->q[(s->head + i) % s->cap].line);
+	if (s->kind == LOGK_FILE && s->fd >= 0)
+		close(s->fd);
+	free(s->path);
+	free(s->q);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->tlock);
+	free(s);
+}

@@ -1,0 +1,184 @@
+# lib.sh - end-to-end test helpers: a private Postfix on loopback, the
+# milter, an SMTP client, the JSON events.  Sourced by tests/e2e/t-*.sh
+# after tests/cli/lib.sh.  Needs root (Postfix must start as root); skips
+# with a clear message when root or a package is missing.
+#
+#	e2e_init NAME          temporary directory $T, cleanup on exit
+#	need CMD PACKAGE...    skip unless CMD exists
+#	milter_conf            write $T/esc.conf from stdin (a header is added)
+#	milter_start [ARGS]    start esc-milter -f on $MPORT, wait until it listens
+#	milter_stop            SIGTERM and wait
+#	postfix_start [MAIN.CF LINES...]   private Postfix on $PPORT using the milter
+#	postfix_stop
+#	smtp [PORT]            run tests/e2e/smtpc.py with the script on stdin
+#	events JQ-FILTER       the events written so far, through jq -c
+#	wait_until SECONDS CMD...
+
+: "${top_builddir:=.}" "${top_srcdir:=.}"
+MILTER="$top_builddir/src/milter/esc-milter"
+SMTPC="$top_srcdir/tests/e2e/smtpc.py"
+PY=$(command -v python3 || true)
+E2E_PIDS=()
+
+need() {
+	local cmd=$1
+	shift
+	command -v "$cmd" >/dev/null 2>&1 ||
+	    skip_all "$cmd not installed (Debian: apt-get install $*)"
+}
+
+e2e_init() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (Postfix runs as root; CI runs these)"
+	need python3 python3
+	need jq jq
+	T=$(mktemp -d "${TMPDIR:-/tmp}/esc-e2e-$1.XXXXXX")
+	chmod 755 "$T"
+	mkdir -p "$T/out"
+	chown nobody "$T/out"
+	EVENTS="$T/out/events.json"
+	trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+	postfix_stop 2>/dev/null
+	milter_stop 2>/dev/null
+	local p
+	for p in "${E2E_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	if [ "${tap_fail:-0}" != 0 ] || [ -n "${KEEP_E2E:-}" ]; then
+		echo "# kept $T for inspection"
+		[ -f "$T/milter.log" ] && sed 's/^/# milter: /' "$T/milter.log" | tail -20
+	else
+		rm -rf "$T"
+	fi
+}
+
+wait_until() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+port_open() {
+	"$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1"
+}
+
+# milter_conf - settings every test needs, then the test's own lines
+milter_conf() {
+	{
+		echo "socket = inet:$MPORT@127.0.0.1"
+		echo "log = file:$EVENTS"
+		echo "stats_interval = 0"
+		echo "stats_file = $T/out/stats.json"
+		echo "prometheus_file = $T/out/esc.prom"
+		cat
+	} > "$T/esc.conf"
+}
+
+milter_start() {
+	"$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/milter.pid" "$@" \
+	    >>"$T/milter.log" 2>&1 &
+	MILTER_PID=$!
+	if ! wait_until 10 port_open "$MPORT"; then
+		echo "# esc-milter did not start:"
+		sed 's/^/#   /' "$T/milter.log"
+		return 1
+	fi
+}
+
+milter_stop() {
+	[ -n "${MILTER_PID:-}" ] || return 0
+	kill -TERM "$MILTER_PID" 2>/dev/null
+	wait "$MILTER_PID" 2>/dev/null
+	MILTER_RC=$?
+	MILTER_PID=
+}
+
+postfix_start() {
+	need postfix postfix
+	local pf="$T/pf" line
+	mkdir -p "$pf/etc" "$pf/queue" "$pf/data"
+	chown postfix "$pf/data"
+	cat > "$pf/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $pf/queue
+data_directory = $pf/data
+myhostname = mx.test.example
+mydestination =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+default_transport = discard
+local_transport = discard
+relay_transport = discard
+smtpd_recipient_restrictions = check_recipient_access inline:{ {denied@dest.example = 550 5.1.1 User unknown here}, {later@dest.example = 450 4.2.1 Mailbox busy, try later} }, permit_mynetworks, reject
+smtpd_milters = inet:127.0.0.1:$MPORT
+non_smtpd_milters = inet:127.0.0.1:$MPORT
+milter_default_action = tempfail
+milter_protocol = 6
+maillog_file_prefixes = /var, /dev/stdout, $T
+maillog_file = $pf/maillog
+smtputf8_enable = no
+CF
+	for line in "$@"; do
+		printf '%s\n' "$line" >> "$pf/etc/main.cf"
+	done
+	cat > "$pf/etc/master.cf" <<CF
+127.0.0.1:$PPORT inet n - n - - smtpd
+pickup unix n - n 60 1 pickup
+cleanup unix n - n - 0 cleanup
+qmgr unix n - n 300 1 qmgr
+rewrite unix - - n - - trivial-rewrite
+bounce unix - - n - 0 bounce
+defer unix - - n - 0 bounce
+trace unix - - n - 0 bounce
+verify unix - - n - 1 verify
+flush unix n - n 1000? 0 flush
+proxymap unix - - n - - proxymap
+showq unix n - n - - showq
+error unix - - n - - error
+retry unix - - n - - error
+discard unix - - n - - discard
+smtp unix - - n - - smtp
+relay unix - - n - - smtp
+anvil unix - - n - 1 anvil
+scache unix - - n - 1 scache
+postlog unix-dgram n - n - 1 postlogd
+CF
+	postfix -c "$pf/etc" check >>"$T/postfix-check.log" 2>&1 || true
+	if ! postfix -c "$pf/etc" start >>"$T/postfix-check.log" 2>&1; then
+		echo "# postfix did not start:"
+		sed 's/^/#   /' "$T/postfix-check.log"
+		return 1
+	fi
+	POSTFIX_ETC="$pf/etc"
+	wait_until 15 port_open "$PPORT"
+}
+
+postfix_stop() {
+	[ -n "${POSTFIX_ETC:-}" ] || return 0
+	postfix -c "$POSTFIX_ETC" stop >/dev/null 2>&1
+	POSTFIX_ETC=
+}
+
+smtp() {
+	"$PY" "$SMTPC" "127.0.0.1:${1:-$PPORT}"
+}
+
+# smtp_from ADDR - the same, from another loopback address
+smtp_from() {
+	"$PY" "$SMTPC" --source "$1" "127.0.0.1:$PPORT"
+}
+
+# events FILTER - wait briefly for the writer thread, then select
+events() {
+	sleep 0.3
+	[ -f "$EVENTS" ] || { echo ""; return; }
+	jq -c "$1" < "$EVENTS"
+}
