@@ -127,7 +127,7 @@ maillog_file = $pf/maillog
 smtputf8_enable = no
 CF
 	for line in "$@"; do
-		printf '%s\n' "$line" >> "$pf/etc/main.cf"
+		postconf -c "$pf/etc" -e "$line"
 	done
 	cat > "$pf/etc/master.cf" <<CF
 127.0.0.1:$PPORT inet n - n - - smtpd
@@ -181,4 +181,29 @@ events() {
 	sleep 0.3
 	[ -f "$EVENTS" ] || { echo ""; return; }
 	jq -c "$1" < "$EVENTS"
+}
+
+# dns_start PORT RECORD... - the test DNS server (tests/e2e/dnsd.py)
+dns_start() {
+	local port=$1
+	shift
+	"$PY" "$top_srcdir/tests/e2e/dnsd.py" "$port" "$@" > "$T/dnsd.$port.log" 2>&1 &
+	E2E_PIDS+=($!)
+	wait_until 5 grep -q ready "$T/dnsd.$port.log"
+}
+
+# sink_start PORT - smtp-sink as the next hop, one file per message in $T/sink
+sink_start() {
+	need smtp-sink postfix
+	mkdir -p "$T/sink"
+	chown postfix "$T/sink"
+	smtp-sink -u postfix -d "$T/sink/%s." -c "127.0.0.1:$1" 100 \
+	    > "$T/sink.log" 2>&1 &
+	E2E_PIDS+=($!)
+	wait_until 5 port_open "$1"
+}
+
+# sunk PATTERN - the delivered message that contains PATTERN
+sunk() {
+	grep -l -- "$1" "$T"/sink/* 2>/dev/null | head -1 | xargs -r cat
 }
