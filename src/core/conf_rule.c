@@ -107,7 +107,10 @@ conf_rule_key(struct builder *b, const char *file, int line, const char *name,
 
 	err_clear(&err);
 	if (strcmp(name, "if") == 0) {
-		struct cond *nc = realloc(r->cond, (r->ncond + 1) * sizeof *nc);
+		struct cond *nc;
+
+		src->nif++;
+		nc = realloc(r->cond, (r->ncond + 1) * sizeof *nc);
 		char dir[4096];
 
 		if (nc == NULL)
@@ -414,7 +417,7 @@ conf_rules_finish(struct builder *b)
 			    "no rule rejects", r->name);
 		if (c->set.mode == MODE_MONITOR)
 			r->mode = MODE_MONITOR;
-		if (r->ncond == 0)
+		if (src->nif == 0)
 			b_warn(b, r->file, r->line, "rule", "rule %s has no "
 			    "condition: it matches every %s", r->name,
 			    r->stage == STAGE_CONNECT ? "connection" : "message");

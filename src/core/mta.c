@@ -310,12 +310,22 @@ sendmail_default(enum stage st)
 	}
 }
 
-/* sendmail_addr - fmtmsg() names the recipient for these codes at RCPT */
-static bool
+/*
+ * sendmail_addr - fmtmsg() names the envelope address (e_to) in 450, 550
+ * and 553 replies: the sender at MAIL, the recipient at RCPT.  Replies
+ * deferred from HELO ("nullserver" mode) name nothing.
+ */
+static const char *
 sendmail_addr(const char *rcode, enum stage st)
 {
-	return st == STAGE_RCPT && (strncmp(rcode, "450", 3) == 0 ||
-	    strncmp(rcode, "550", 3) == 0 || strncmp(rcode, "553", 3) == 0);
+	if (strncmp(rcode, "450", 3) != 0 && strncmp(rcode, "550", 3) != 0 &&
+	    strncmp(rcode, "553", 3) != 0)
+		return NULL;
+	if (st == STAGE_RCPT)
+		return "<recipient>... ";
+	if (st == STAGE_MAIL)
+		return "<sender>... ";
+	return NULL;
 }
 
 /* predict_sendmail - Sendmail 8.17 */
@@ -334,7 +344,8 @@ predict_sendmail(const struct request *rq, struct mta_view *v)
 			out(v, "451 4.3.2 Please try again later");
 		else
 			out(v, "550 5.7.1 %sCommand rejected",
-			    v->stage == STAGE_RCPT ? "<recipient>... " : "");
+			    sendmail_addr("550", v->stage) ?
+			    sendmail_addr("550", v->stage) : "");
 		return;
 	}
 	for (i = 0; i < rq->nlines; i++)
@@ -356,6 +367,12 @@ predict_sendmail(const struct request *rq, struct mta_view *v)
 		    "421 Service unavailable");
 		return;
 	}
+	if (v->stage == STAGE_HELO && strncmp(rq->rcode, "421", 3) != 0) {
+		v->deferred_to_next = true;
+		note(v, "Sendmail answers EHLO with 250 and no extensions, then "
+		    "gives this reply to MAIL FROM and every later command; the "
+		    "milter is not called again in the session");
+	}
 	if (rq->xcode[0] != '\0' && rq->xcode[0] != cls)
 		note(v, "Sendmail does not check the enhanced code's class: the "
 		    "contradiction reaches the client");
@@ -376,14 +393,15 @@ predict_sendmail(const struct request *rq, struct mta_view *v)
 				    "enhanced code followed by text", cls);
 		}
 		if (i == 0 && sendmail_addr(rq->rcode, v->stage))
-			out(v, "<recipient>... ");
+			out(v, "%s", sendmail_addr(rq->rcode, v->stage));
 		if (!code_kept && rq->xcode[0] != '\0')
 			out(v, "%s", rq->xcode);	/* now mere text */
 		unpercent(v, rq->text[i], rq->textlen[i]);
 	}
 	if (sendmail_addr(rq->rcode, v->stage))
-		note(v, "Sendmail names the recipient (\"<recipient>... \") in "
-		    "450, 550 and 553 replies at RCPT");
+		note(v, "Sendmail names the envelope address (\"%s\") in 450, "
+		    "550 and 553 replies at MAIL and RCPT",
+		    sendmail_addr(rq->rcode, v->stage));
 	if (strncmp(rq->rcode, "421", 3) == 0) {
 		v->closes = true;
 		note(v, "after a 421 reply Sendmail closes the connection");

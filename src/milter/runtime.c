@@ -95,12 +95,14 @@ rt_event(json_t *ev)
 /* config_event - the result of a load */
 static void
 config_event(const char *reason, bool ok, const struct config *cfg,
-    const struct diag_list *diags)
+    struct diag_list *diags)
 {
 	struct event_common ec = { rt.host, NULL, NULL };
 	json_t *ev = event_new("config", &ec), *list = json_array();
 	size_t i, nerr = 0, nwarn = 0;
 
+	if (diags != NULL)
+		diag_sort(diags);
 	for (i = 0; diags != NULL && i < diags->n; i++) {
 		const struct diag *d = &diags->v[i];
 
@@ -128,8 +130,7 @@ config_event(const char *reason, bool ok, const struct config *cfg,
 
 /* rt_activate - publish a configuration */
 int
-rt_activate(struct config *cfg, const struct diag_list *diags,
-    const char *reason)
+rt_activate(struct config *cfg, struct diag_list *diags, const char *reason)
 {
 	struct active *a = calloc(1, sizeof *a), *old;
 	struct esc_err err;

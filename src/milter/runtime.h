@@ -44,7 +44,7 @@ int	rt_init(const char *conf_path, bool foreground);
 
 /* rt_activate - make cfg (one reference, stolen) the active one; the
    previous one is released.  reason: "start" or "reload". */
-int	rt_activate(struct config *, const struct diag_list *, const char *reason);
+int	rt_activate(struct config *, struct diag_list *, const char *reason);
 
 /* rt_acquire / rt_release - a reference to the active configuration */
 struct active *rt_acquire(void);

@@ -207,3 +207,40 @@ sink_start() {
 sunk() {
 	grep -l -- "$1" "$T"/sink/* 2>/dev/null | head -1 | xargs -r cat
 }
+
+# sendmail_setup - a Sendmail .cf that uses the milter on $MPORT, run with
+# `sendmail -bs` in its own UTS namespace (facts/sendmail-rig.md)
+sendmail_setup() {
+	SM_ROOT=${ESC_SENDMAIL_ROOT:-$HOME/.cache/esc-milter/sendmail}
+	[ -x "$SM_ROOT/usr/libexec/sendmail/sendmail" ] ||
+	    skip_all "Sendmail rig not prepared in $SM_ROOT (run tests/e2e/sendmail-rig.sh, or contrib/quickstart.sh deps)"
+	need m4 m4
+	need unshare util-linux
+	local sm="$T/sm"
+	mkdir -p "$sm/queue"
+	touch "$sm/statistics"
+	cat > "$sm/test.mc" <<MC
+divert(-1)
+divert(0)dnl
+include(\`$SM_ROOT/usr/share/sendmail/cf/m4/cf.m4')dnl
+OSTYPE(\`linux')dnl
+define(\`confDOMAIN_NAME', \`mx.test.example')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`QUEUE_DIR', \`$sm/queue')dnl
+define(\`STATUS_FILE', \`$sm/statistics')dnl
+define(\`ALIAS_FILE', \`')dnl
+define(\`confMILTER_MACROS_ENVRCPT', \`{rcpt_mailer}, {rcpt_host}, {rcpt_addr}')dnl
+INPUT_MAIL_FILTER(\`esc', \`S=inet:$MPORT@127.0.0.1, F=T, T=S:10s;R:10s;E:1m')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
+MAILER(\`local')dnl
+MAILER(\`smtp')dnl
+MC
+	m4 "$sm/test.mc" > "$sm/test.cf" || return 1
+	SM_CF="$sm/test.cf"
+}
+
+# sendmail_smtp - one SMTP session with `sendmail -bs` (script on stdin)
+sendmail_smtp() {
+	timeout 120 "$PY" "$SMTPC" --stdio unshare -u sh -c \
+	    "hostname mx.test.example; exec $SM_ROOT/usr/libexec/sendmail/sendmail -C $SM_CF -bs -Am -odq"
+}

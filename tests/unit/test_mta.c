@@ -1,7 +1,8 @@
 /*
  * test_mta.c - what Postfix 3.7 and Sendmail 8.17 show the client for a
  * milter reply.  Expected values come from ../shared/facts/milter.md §8
- * (verified with a real Postfix), sendmail-rig.md and the MTA sources.
+ * (verified with a real Postfix), sendmail-rig.md, the MTA sources and
+ * tests/e2e/t-sendmail.sh (what a real Sendmail 8.17 sent).
  */
 #include "config.h"
 
@@ -55,9 +56,12 @@ static const struct {
 	{ S, STAGE_RCPT, "550 4.7.1 mismatch", 0, "550 4.7.1 <recipient>... mismatch", 0, 0, 0, 0, 0, 0 },
 	{ S, STAGE_RCPT, "554 5.7.1 no address for 554", 0, "554 5.7.1 no address for 554", 0, 0, 0, 0, 0, 0 },
 	{ S, STAGE_RCPT, "550 no xcode", 0, "550 5.0.0 <recipient>... no xcode", 0, 0, 1, 0, 0, 0 },
-	{ S, STAGE_MAIL, "550 5.7.1", 0, "550 5.0.0 5.7.1", 0, 0, 1, 0, 0, 0 },
+	{ S, STAGE_MAIL, "550 5.7.1", 0, "550 5.0.0 <sender>... 5.7.1", 0, 0, 1, 0, 0, 0 },
+	{ S, STAGE_MAIL, "554 5.7.1 no address for 554", 0, "554 5.7.1 no address for 554", 0, 0, 0, 0, 0, 0 },
+	{ S, STAGE_HELO, "550 5.7.1 Bad HELO", 0, "550 5.7.1 Bad HELO", 0, 0, 0, 0, 1, 0 },
 	{ S, STAGE_RCPT, "550 5.7.1", 0, "550 5.0.0 <recipient>... 5.7.1", 0, 0, 1, 0, 0, 0 },
-	{ S, STAGE_MAIL, "550 5.7.23 SPF fail", 0, "550 5.7.23 SPF fail", 0, 0, 0, 0, 0, 0 },
+	{ S, STAGE_MAIL, "550 5.7.23 SPF fail", 0, "550 5.7.23 <sender>... SPF fail", 0, 0, 0, 0, 0, 0 },
+	{ S, STAGE_MAIL, "550 5.7.1000 x", 0, "550 5.7.1 <sender>... Command rejected", 0, 1, 0, 0, 0, 1 },
 	{ S, STAGE_RCPT, "451 4.7.1 later", 0, "451 4.7.1 later", 0, 0, 0, 0, 0, 0 },
 	{ S, STAGE_RCPT, "550 5.7.1000 x", 0, "550 5.7.1 <recipient>... Command rejected", 0, 1, 0, 0, 0, 1 },
 	{ S, STAGE_RCPT, "450 5.7.1000 x", 0, "451 4.3.2 Please try again later", 0, 1, 0, 0, 0, 1 },
