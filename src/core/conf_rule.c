@@ -245,7 +245,7 @@ validate_reply(struct builder *b, struct rule *r, const char *file)
 		used += (size_t)snprintf(buf + used, RULE_MAX_LINES *
 		    (RULE_TEXT_MAX + 32) - used, "%s%s%c%s%s%s", i ? "\n" : "",
 		    r->code, i + 1 < r->ntext ? '-' : ' ', r->xcode,
-		    r->has_xcode ? " " : "", line);
+		    r->xcode[0] ? " " : "", line);
 	}
 	vo.stage = r->stage == STAGE_CONNECT ? STAGE_MAIL : r->stage;
 	vo.milter = true;

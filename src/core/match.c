@@ -155,6 +155,9 @@ matcher_parse(struct matcher *m, const char *spec, enum match_subject subj,
 		return err_set(err, NULL, 0, "out of memory");
 	if (*p == '=') {
 		p++;
+		if (*p == '=' || *p == '~')
+			return err_set(err, NULL, 0, "write \"= literal\" with one "
+			    "'=' (or \"~ /regex/\")");
 		while (isspace((unsigned char)*p))
 			p++;
 		m->kind = MATCH_EQ;

@@ -171,7 +171,47 @@ parse_number(struct cond *c, const char *p, bool units, struct esc_err *err)
 	return 0;
 }
 
-/* parse_cidrs - "192.0.2.0/24, 2001:db8::/32" or a file of networks */
+/* read_cidr_file - one network per line, '#' comments */
+static int
+read_cidr_file(struct cond *c, const char *p, const char *basedir,
+    struct esc_err *err)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	struct cidr net;
+	FILE *fp;
+
+	if (*p == '/' || basedir == NULL || *basedir == '\0')
+		snprintf(path, sizeof path, "%s", p);
+	else
+		snprintf(path, sizeof path, "%s/%s", basedir, p);
+	if ((fp = fopen(path, "r")) == NULL)
+		return err_set(err, NULL, 0, "\"%s\" is neither an address or "
+		    "network nor a readable file: %s", p, strerror(errno));
+	while (getline(&line, &cap, fp) >= 0) {
+		char *s = str_trim(line);
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (!cidr_parse(s, &net)) {
+			err_set(err, path, lineno, "\"%s\" is not an address or "
+			    "network", s);
+			free(line);
+			fclose(fp);
+			return -1;
+		}
+		if (cidr_list_add(&c->nets, &net) < 0)
+			break;
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+/* parse_cidrs - "192.0.2.0/24, 2001:db8::/32", or a file of networks
+   when the value is a single word that is not a network */
 static int
 parse_cidrs(struct cond *c, const char *p, const char *basedir,
     struct esc_err *err)
@@ -180,39 +220,8 @@ parse_cidrs(struct cond *c, const char *p, const char *basedir,
 	char tok[128];
 
 	p = skip_ws(p);
-	if (*p == '/' || *p == '.') {
-		char path[4096], *line = NULL;
-		size_t cap = 0;
-		int lineno = 0;
-		FILE *fp;
-
-		if (*p == '/' || basedir == NULL || *basedir == '\0')
-			snprintf(path, sizeof path, "%s", p);
-		else
-			snprintf(path, sizeof path, "%s/%s", basedir, p);
-		if ((fp = fopen(path, "r")) == NULL)
-			return err_set(err, NULL, 0, "cannot open %s: %s", path,
-			    strerror(errno));
-		while (getline(&line, &cap, fp) >= 0) {
-			char *s = str_trim(line);
-
-			lineno++;
-			if (*s == '\0' || *s == '#')
-				continue;
-			if (!cidr_parse(s, &net)) {
-				err_set(err, path, lineno, "\"%s\" is not an address "
-				    "or network", s);
-				free(line);
-				fclose(fp);
-				return -1;
-			}
-			if (cidr_list_add(&c->nets, &net) < 0)
-				break;
-		}
-		free(line);
-		fclose(fp);
-		return 0;
-	}
+	if (*p != '\0' && strpbrk(p, ", \t") == NULL && !cidr_parse(p, &net))
+		return read_cidr_file(c, p, basedir, err);
 	while (*p) {
 		size_t n = 0;
 
