@@ -4,6 +4,9 @@
 #   contrib/quickstart.sh deps    install the build and test dependencies (apt-get)
 #   contrib/quickstart.sh build   deps, then autoreconf, configure, make
 #   contrib/quickstart.sh test    build, then make check (the project's test command)
+#   contrib/quickstart.sh demo    build, then run a throwaway Postfix on loopback
+#                                 with esc-milter and the sample rules, send a few
+#                                 messages with swaks, show replies, events, statistics
 #
 # Environment:
 #   ESC_CONFIGURE_FLAGS   extra ./configure flags (e.g. --enable-sanitizers)
@@ -122,12 +125,79 @@ test_() {
 	say "all tests passed"
 }
 
+# demo - see the milter at work (needs root: Postfix starts as root)
+demo() {
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null && exec sudo -E bash "$0" demo
+		echo "quickstart: the demo starts a private Postfix and needs root" >&2
+		return 1
+	fi
+	build
+	local top=$here
+	# The end-to-end test helpers set up Postfix exactly as the tests do.
+	top_srcdir=$top top_builddir=$top
+	# shellcheck source=/dev/null
+	. "$top/tests/cli/lib.sh"
+	# shellcheck source=/dev/null
+	. "$top/tests/e2e/lib.sh"
+	skip_all() { echo "quickstart: cannot run the demo: $1" >&2; exit 1; }
+	MPORT=18895 PPORT=2525 DPORT=18853
+	e2e_init demo
+	KEEP_E2E=${KEEP_DEMO:-}
+	dns_start "$DPORT" nullmx:nullmx.example mx:example.org:10:mx.example.org
+
+	say "esc-milter with the sample rules (conf/esc-milter.conf)"
+	sed -e "s|^socket = .*|socket = inet:$MPORT@127.0.0.1|" \
+	    -e "s|^log = .*|log = file:$EVENTS|" \
+	    -e "s|^stats_file = .*|stats_file = $T/out/stats.json|" \
+	    -e "s|^# prometheus_file = .*|prometheus_file = $T/out/esc.prom|" \
+	    -e "s|^stats_interval = .*|stats_interval = 0|" \
+	    -e "s|^resolver = .*|resolver = 127.0.0.1:$DPORT|" \
+	    "$top/conf/esc-milter.conf" > "$T/esc.conf"
+	"$MILTER" -n -c "$T/esc.conf"
+	milter_start || return 1
+	postfix_start || return 1
+	say "Postfix listens on 127.0.0.1:$PPORT; its access map rejects denied@dest.example"
+
+	show() {
+		echo
+		say "$1"
+		shift
+		swaks --server "127.0.0.1:$PPORT" --helo client.example "$@" 2>&1 |
+		    grep -E '^(<\*\*|<-  *250 2\.0\.0|<-  *250 2\.1\.5)' | sed 's/^/    /' ||
+		    true	# a rejection is what we want to show
+	}
+	show "a clean message" --from alice@example.org --to bob@dest.example
+	show "sender domain with a null MX (RFC 7505)" \
+	    --from someone@nullmx.example --to bob@dest.example
+	show "recipient rejected by Postfix itself, observed by esc-milter" \
+	    --from alice@example.org --to denied@dest.example
+	show "SPF fail recorded by an earlier filter" \
+	    --from alice@example.org --to bob@dest.example \
+	    --add-header "Received-SPF: fail (example.org: 192.0.2.7 is not permitted)"
+
+	echo
+	say "the JSON events ($EVENTS)"
+	sleep 0.5
+	jq -c 'select(.event=="reply") | {source, stage, rule, recipient, reply, category, registered}' "$EVENTS" |
+	    sed 's/^/    /'
+	echo
+	say "the statistics (Prometheus textfile)"
+	kill -USR2 "$MILTER_PID"
+	wait_until 5 grep -q esc_milter_replies_total "$T/out/esc.prom"
+	grep -E '^esc_milter_(replies_total|replies_by_xcode_total|rule_matches_total)' "$T/out/esc.prom" |
+	    sed 's/^/    /'
+	echo
+	say "done; everything ran in $T and is removed now (KEEP_DEMO=1 keeps it)"
+}
+
 case "${1:-}" in
 deps) deps ;;
 build) build ;;
 test) test_ ;;
+demo) demo ;;
 *)
-	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
