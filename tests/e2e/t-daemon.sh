@@ -44,6 +44,51 @@ n=$(events 'select(.event=="stats")' | grep -c .)
 ok "$([ "$n" -ge 2 ] && echo 0 || echo 1)" "stats_interval = 1: periodic stats events ($n)"
 milter_stop
 
+# log = stdout: events on standard output.
+cat > "$T/esc.conf" <<CONF
+socket = inet:$MPORT@127.0.0.1
+log = stdout
+CONF
+"$MILTER" -f -c "$T/esc.conf" -u nobody > "$T/stdout.json" 2>>"$T/milter.log" &
+MILTER_PID=$!
+wait_until 10 port_open "$MPORT"
+milter_stop
+is "$(jq -c 'select(.event=="config") | [.result, .reason]' "$T/stdout.json")" '["ok","start"]' "log = stdout: events on standard output"
+is "$(jq -c 'select(.event=="stats") | .final' "$T/stdout.json")" "true" "log = stdout: final statistics too"
+
+# log = syslog:local3: one event per message, priority local3.info.  The
+# listener takes /dev/log, in a private mount namespace when a syslog
+# daemon already owns it.
+cat > "$T/esc.conf" <<CONF
+socket = inet:$MPORT@127.0.0.1
+log = syslog:local3
+CONF
+if [ -e /dev/log ]; then
+	"$PY" "$top_srcdir/tests/e2e/syslogd.py" "$T/devlog.sock" "$T/syslog.out" > "$T/syslogd.log" &
+	E2E_PIDS+=($!)
+	wait_until 5 grep -q ready "$T/syslogd.log"
+	unshare -m sh -c "mount --bind $T/devlog.sock /dev/log && exec $MILTER -f -c $T/esc.conf -u nobody" \
+	    >>"$T/milter.log" 2>&1 &
+	MILTER_PID=$!
+else
+	"$PY" "$top_srcdir/tests/e2e/syslogd.py" /dev/log "$T/syslog.out" > "$T/syslogd.log" &
+	E2E_PIDS+=($!)
+	SYSLOGD_OWNS_DEVLOG=1
+	wait_until 5 grep -q ready "$T/syslogd.log"
+	"$MILTER" -f -c "$T/esc.conf" -u nobody >>"$T/milter.log" 2>&1 &
+	MILTER_PID=$!
+fi
+wait_until 10 port_open "$MPORT"
+wait_until 5 grep -q '"event":"config"' "$T/syslog.out"
+milter_stop
+like "$(cat "$T/syslog.out")" '^<158>.*esc-milter: \{"ts":"[^"]+","event":"config",' "log = syslog:local3: events as syslog messages, priority local3.info"
+line=$(grep -o '{"ts".*' "$T/syslog.out" | head -1)
+ok "$(printf '%s' "$line" | jq -e .event >/dev/null 2>&1 && echo 0 || echo 1)" "log = syslog: the message is one whole JSON object"
+if [ -n "${SYSLOGD_OWNS_DEVLOG:-}" ]; then
+	kill "${E2E_PIDS[-1]}" 2>/dev/null
+	rm -f /dev/log
+fi
+
 # Background mode: detaches, the pid file names the daemon.
 cat > "$T/esc.conf" <<CONF
 socket = inet:$MPORT@127.0.0.1

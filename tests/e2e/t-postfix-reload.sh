@@ -120,6 +120,21 @@ nok=$(events 'select(.event=="config" and .result=="ok")' | grep -c .)
 ok "$([ "$nok" -ge 5 ] && echo 0 || echo 1)" "burst: reloads happened ($nok ok config events)"
 is "$(events 'select(.event=="config" and .result=="error" and .reason=="reload")' | grep -c .)" 1 "burst: no failed reload besides the broken file"
 like "$(probe)" 'RCPT 250 2\.1\.5 Ok' "after the burst: mail still flows"
+
+# Log rotation: move the file away, SIGHUP, the next events go to a new file.
+sleep 0.5
+mv "$EVENTS" "$EVENTS.1"
+kill -HUP "$MILTER_PID"
+wait_until 10 test -s "$EVENTS"
+smtp <<'S' >/dev/null
+EHLO client.test
+MAIL FROM:<s@src.example>
+RCPT TO:<c@dest.example>
+QUIT
+S
+wait_until 5 grep -q '"rule":"block-c"' "$EVENTS"
+is "$(events 'select(.event=="reply") | .rule')" '"block-c"' "rotation: the new file gets the new events"
+is "$(jq -c 'select(.event=="config") | .reason' "$EVENTS" | head -1)" '"reload"' "rotation: starting with the reload's config event"
 milter_stop
 is "$MILTER_RC" 0 "SIGTERM after the burst: clean exit"
 done_testing
