@@ -68,6 +68,39 @@ decide(struct session *s, SMFICTX *ctx, enum stage st, struct outcome o)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * decide_connection - a decision at CONNECT or HELO holds for the whole
+ * connection.  A reply is remembered and answered now (HELO) or at the
+ * next command whose reply the MTA shows (CONNECT); a client that goes on
+ * gets the same answer.
+ */
+static sfsistat
+decide_connection(struct session *s, SMFICTX *ctx, enum stage st)
+{
+	struct outcome o = eval_stage(s, st);
+
+	switch (o.v) {
+	case V_REPLY:
+		s->conn_pending = o.rule;
+		s->pending_stage = st;
+		return st == STAGE_CONNECT ? SMFIS_CONTINUE :
+		    emit_reply(s, ctx, o.rule, st);
+	case V_ACCEPT:
+		s->conn_accepted = true;
+		break;
+	case V_DISCARD:
+		s->conn_discard = true;
+		s->conn_discard_rule = o.rule;
+		break;
+	case V_ERROR:
+		return on_error(s, ctx, st, "a regular expression hit its match "
+		    "limit");
+	case V_NONE:
+		break;
+	}
+	return SMFIS_CONTINUE;
+}
+
 static sfsistat
 mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -99,7 +132,6 @@ static sfsistat
 mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 {
 	struct session *s = get(ctx);
-	struct outcome o;
 
 	if (s == NULL)
 		return on_error(NULL, ctx, STAGE_CONNECT, "out of memory");
@@ -118,34 +150,13 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	if (set_str(&s->client_name, hostname == NULL || hostname[0] == '[' ?
 	    "unknown" : hostname) < 0)
 		return on_error(s, ctx, STAGE_CONNECT, "out of memory");
-	o = eval_stage(s, STAGE_CONNECT);
-	switch (o.v) {
-	case V_REPLY:
-		/* The MTA would not show the text now: answer at HELO/MAIL. */
-		s->conn_pending = o.rule;
-		s->pending_stage = STAGE_CONNECT;
-		break;
-	case V_ACCEPT:
-		s->conn_accepted = true;
-		break;
-	case V_DISCARD:
-		s->conn_discard = true;
-		s->conn_discard_rule = o.rule;
-		break;
-	case V_ERROR:
-		return on_error(s, ctx, STAGE_CONNECT, "a regular expression "
-		    "hit its match limit");
-	case V_NONE:
-		break;
-	}
-	return SMFIS_CONTINUE;
+	return decide_connection(s, ctx, STAGE_CONNECT);
 }
 
 static sfsistat
 mlfi_helo(SMFICTX *ctx, char *helo)
 {
 	struct session *s = get(ctx);
-	struct outcome o;
 
 	if (s == NULL)
 		return on_error(NULL, ctx, STAGE_HELO, "out of memory");
@@ -155,27 +166,7 @@ mlfi_helo(SMFICTX *ctx, char *helo)
 		return emit_reply(s, ctx, s->conn_pending, s->pending_stage);
 	if (s->conn_accepted || s->conn_discard)
 		return SMFIS_CONTINUE;
-	o = eval_stage(s, STAGE_HELO);
-	switch (o.v) {
-	case V_REPLY:
-		/* Remembered: a client that goes on gets the same answer. */
-		s->conn_pending = o.rule;
-		s->pending_stage = STAGE_HELO;
-		return emit_reply(s, ctx, o.rule, STAGE_HELO);
-	case V_ACCEPT:
-		s->conn_accepted = true;
-		break;
-	case V_DISCARD:
-		s->conn_discard = true;
-		s->conn_discard_rule = o.rule;
-		break;
-	case V_ERROR:
-		return on_error(s, ctx, STAGE_HELO, "a regular expression hit "
-		    "its match limit");
-	case V_NONE:
-		break;
-	}
-	return SMFIS_CONTINUE;
+	return decide_connection(s, ctx, STAGE_HELO);
 }
 
 static sfsistat

@@ -202,6 +202,24 @@ build(struct session *s, const struct rule *r, enum stage st)
 	return safe;
 }
 
+/* event_base - the fields every reply event of this session shares */
+static void
+event_base(const struct session *s, enum stage st, const char *action,
+    const char *mode, const char *rule, struct reply_event *re)
+{
+	memset(re, 0, sizeof *re);
+	re->source = "milter";
+	re->action = action;
+	re->mode = mode;
+	re->stage = st;
+	re->rule = rule;
+	re->client_ip = s->ip[0] ? s->ip : NULL;
+	re->client_name = s->client_name;
+	re->helo = s->helo;
+	re->sender = s->msg.sender;
+	re->recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+}
+
 /* reply_event - log a rejection by a rule (enforce or monitor) */
 static void
 reply_event(struct session *s, const struct rule *r, enum stage st,
@@ -213,17 +231,8 @@ reply_event(struct session *s, const struct rule *r, enum stage st,
 	const struct reg_entry *e = NULL;
 
 	client_text(b, text, sizeof text);
-	memset(&re, 0, sizeof re);
-	re.source = "milter";
-	re.action = b->code[0] == '4' ? "tempfail" : "reject";
-	re.mode = mode_name(mode);
-	re.stage = st;
-	re.rule = r->name;
-	re.client_ip = s->ip[0] ? s->ip : NULL;
-	re.client_name = s->client_name;
-	re.helo = s->helo;
-	re.sender = s->msg.sender;
-	re.recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+	event_base(s, st, b->code[0] == '4' ? "tempfail" : "reject",
+	    mode_name(mode), r->name, &re);
 	re.code = b->code;
 	re.xcode = b->has_x ? b->xcode : NULL;
 	re.text = text;
@@ -373,17 +382,7 @@ log_discard(struct session *s, const struct rule *r, enum stage st)
 	struct event_common ec = common(s);
 	struct reply_event re;
 
-	memset(&re, 0, sizeof re);
-	re.source = "milter";
-	re.action = "discard";
-	re.mode = mode_name(r->mode);
-	re.stage = st;
-	re.rule = r->name;
-	re.client_ip = s->ip[0] ? s->ip : NULL;
-	re.client_name = s->client_name;
-	re.helo = s->helo;
-	re.sender = s->msg.sender;
-	re.recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+	event_base(s, st, "discard", mode_name(r->mode), r->name, &re);
 	rt_event(event_reply(&ec, s->cfg->reg, &re));
 }
 
@@ -406,16 +405,7 @@ on_error(struct session *s, SMFICTX *ctx, enum stage st, const char *what)
 	if (st != STAGE_CONNECT)
 		smfi_setreply(ctx, code, xcode, text);
 	if (s != NULL) {
-		memset(&re, 0, sizeof re);
-		re.source = "milter";
-		re.action = "tempfail";
-		re.mode = "enforce";
-		re.stage = st;
-		re.client_ip = s->ip[0] ? s->ip : NULL;
-		re.client_name = s->client_name;
-		re.helo = s->helo;
-		re.sender = s->msg.sender;
-		re.recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+		event_base(s, st, "tempfail", "enforce", NULL, &re);
 		re.code = code;
 		re.xcode = xcode;
 		re.text = text;
@@ -507,15 +497,9 @@ observe_mta_reject(struct session *s, SMFICTX *ctx, const char *rcpt)
 	}
 	cls = xvalid ? x.cls : code[0] ? (unsigned)(code[0] - '0') : 5;
 	mta_findings(s, code[0] ? code : NULL, has_x ? xc : NULL, xvalid, &fs);
-	memset(&re, 0, sizeof re);
+	event_base(s, STAGE_RCPT, cls == 4 ? "tempfail" : "reject", "enforce",
+	    NULL, &re);
 	re.source = "mta";
-	re.action = cls == 4 ? "tempfail" : "reject";
-	re.mode = "enforce";
-	re.stage = STAGE_RCPT;
-	re.client_ip = s->ip[0] ? s->ip : NULL;
-	re.client_name = s->client_name;
-	re.helo = s->helo;
-	re.sender = s->msg.sender;
 	re.recipient = rcpt;
 	re.code = code[0] ? code : NULL;
 	re.xcode = has_x ? xc : NULL;

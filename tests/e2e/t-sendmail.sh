@@ -45,7 +45,6 @@ RCPT TO:<ok@dest.example>
 QUIT
 S
 )
-echo "$out" | sed 's/^/# /'
 like "$out" '^EHLO 250 ENHANCEDSTATUSCODES' "helo rule: Sendmail accepts EHLO but offers no extensions"
 like "$out" '^MAIL 550 5\.7\.1 Bad HELO bad\.helo\.test' "helo rule: MAIL gets the milter's text"
 
