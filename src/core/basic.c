@@ -277,18 +277,21 @@ basic_for_class(const struct basic_set *set, unsigned cls, char *buf,
 	return buf;
 }
 
-/* basic_first_for_class - first code suitable for class cls */
+/* basic_first_for_class - first code suitable for class cls; a code
+   mapped from the other failure class only if it is a real reply code */
 unsigned
 basic_first_for_class(const struct basic_set *set, unsigned cls)
 {
-	unsigned i;
+	unsigned i, m;
 
 	for (i = 0; i < set->n; i++)
 		if (set->code[i] / 100 == cls)
 			return set->code[i];
-	for (i = 0; i < set->n; i++)
-		if (set->code[i] / 100 >= 4 && cls >= 4)
-			return cls * 100 + set->code[i] % 100;
+	for (i = 0; i < set->n; i++) {
+		m = cls * 100 + set->code[i] % 100;
+		if (set->code[i] / 100 >= 4 && cls >= 4 && basic_meaning(m) != NULL)
+			return m;
+	}
 	return 0;
 }
 

@@ -66,6 +66,7 @@ diag_add(struct diag_list *l, const char *file, int line, int col,
 	vsnprintf(d->msg, sizeof d->msg, fmt, ap);
 	va_end(ap);
 	d->suggestion[0] = '\0';
+	d->effective[0] = '\0';
 	d->seq = l->n;
 	l->n++;
 	return d;
@@ -121,9 +122,9 @@ severity_name(enum severity s)
 	return "error";
 }
 
-/* diag_print - human/editor format */
-void
-diag_print(const struct diag_list *l, FILE *fp)
+/* print - one format for both */
+static void
+print(const struct diag_list *l, FILE *fp, bool cols)
 {
 	size_t i;
 
@@ -132,16 +133,32 @@ diag_print(const struct diag_list *l, FILE *fp)
 
 		if (d->file[0] != '\0')
 			fprintf(fp, "%s:", d->file);
-		if (d->line > 0)
+		if (d->line > 0 || cols)
 			fprintf(fp, "%d:", d->line);
-		if (d->col > 0)
-			fprintf(fp, "%d:", d->col);
+		if (d->col > 0 || cols)
+			fprintf(fp, "%d:", d->col > 0 ? d->col : 1);
 		fprintf(fp, "%s%s: %s: %s", d->file[0] || d->line ? " " : "",
 		    severity_name(d->sev), d->id, d->msg);
 		if (d->suggestion[0] != '\0')
 			fprintf(fp, " (did you mean %s?)", d->suggestion);
+		if (d->effective[0] != '\0')
+			fprintf(fp, "; the client sees \"%s\"", d->effective);
 		fputc('\n', fp);
 	}
 	if (l->dropped > 0)
 		fprintf(fp, "(%zu more diagnostics not shown)\n", l->dropped);
+}
+
+/* diag_print - human/editor format */
+void
+diag_print(const struct diag_list *l, FILE *fp)
+{
+	print(l, fp, false);
+}
+
+/* diag_print_cols - always with a column */
+void
+diag_print_cols(const struct diag_list *l, FILE *fp)
+{
+	print(l, fp, true);
 }

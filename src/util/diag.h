@@ -31,6 +31,8 @@ struct diag {
 	char		 id[DIAG_ID_LEN];
 	char		 msg[DIAG_MSG_LEN];
 	char		 suggestion[DIAG_SUGG_LEN];	/* "" when none */
+	char		 effective[DIAG_MSG_LEN / 2];	/* what the client sees,
+							   "" when not known */
 	size_t		 seq;		/* insertion order, for stable sorting */
 };
 
@@ -60,7 +62,12 @@ void	diag_sort(struct diag_list *);
 /* severity_name - "error", "warning", "note" */
 const char *severity_name(enum severity);
 
-/* diag_print - "FILE:LINE:COL: severity: id: message (suggestion)" lines */
+/* diag_print - "FILE:LINE:COL: severity: id: message (suggestion)" lines;
+   the column only when set */
 void	diag_print(const struct diag_list *, FILE *);
+
+/* diag_print_cols - the same, always with a column (1 when unknown), for
+   editors and CI annotations */
+void	diag_print_cols(const struct diag_list *, FILE *);
 
 #endif

@@ -1,0 +1,509 @@
+/*
+ * lint.c - what the readers share: file types and their detection,
+ * Postfix logical lines with a map back to physical positions, and the
+ * reply check that turns validator findings into positioned diagnostics
+ * (see lint.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "lint.h"
+#include "reply.h"
+#include "strutil.h"
+
+static const char *const type_names[] = {
+	"auto", "esc", "postfix-main", "postfix-master", "postfix-table",
+	"sendmail-access",
+};
+
+/* lint_type_name - printable */
+const char *
+lint_type_name(enum lint_type t)
+{
+	return (unsigned)t < sizeof type_names / sizeof type_names[0] ?
+	    type_names[t] : "auto";
+}
+
+/* lint_type_parse - name to type */
+bool
+lint_type_parse(const char *s, enum lint_type *t)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+		if (strcmp(s, type_names[i]) == 0) {
+			*t = (enum lint_type)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* lint_is_template - {{ }}, [% %], %name / %{name}, PH_NAME */
+bool
+lint_is_template(const char *s, size_t len)
+{
+	size_t i;
+
+	if (str_casestr(s, len, "{{") || str_casestr(s, len, "[%") ||
+	    str_casestr(s, len, "PH_") != NULL)
+		return true;
+	for (i = 0; i + 1 < len; i++)
+		if (s[i] == '%' && (isalpha((unsigned char)s[i + 1]) ||
+		    s[i + 1] == '{'))
+			return true;
+	return false;
+}
+
+/* ---- logical lines ---------------------------------------------------- */
+
+static bool
+blank_or_comment(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isspace((unsigned char)p[i]))
+		i++;
+	return i == n || p[i] == '#';
+}
+
+static int
+grow(struct lline *l, size_t need, size_t *cap)
+{
+	char *t;
+	int *a, *b;
+
+	if (need <= *cap)
+		return 0;
+	while (*cap < need)
+		*cap = *cap ? *cap * 2 : 256;
+	if ((t = realloc(l->text, *cap)) == NULL)
+		return -1;
+	l->text = t;
+	if ((a = realloc(l->line, *cap * sizeof *a)) == NULL)
+		return -1;
+	l->line = a;
+	if ((b = realloc(l->col, *cap * sizeof *b)) == NULL)
+		return -1;
+	l->col = b;
+	return 0;
+}
+
+/* lline_next - readllines() semantics */
+int
+lline_next(const char *buf, size_t len, size_t *pos, int *lineno,
+    struct lline *l)
+{
+	size_t cap = 0;
+
+	lline_free(l);
+	l->len = 0;
+	while (*pos < len) {
+		const char *p = buf + *pos;
+		const char *nl = memchr(p, '\n', len - *pos);
+		size_t n = nl ? (size_t)(nl - p) : len - *pos, i;
+		bool cont;
+
+		/* A physical line that starts with white space continues the
+		   current logical line; anything else starts the next one. */
+		cont = n > 0 && isspace((unsigned char)p[0]) && p[0] != '\n';
+		if (l->len > 0 && !cont && !blank_or_comment(p, n))
+			break;
+		(*lineno)++;
+		*pos += n + (nl != NULL);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;			/* CRLF files */
+		if (blank_or_comment(p, n))
+			continue;
+		if (l->len == 0 && cont) {
+			/* Postfix warns and skips text without a start. */
+			continue;
+		}
+		if (l->len == 0)
+			l->first = *lineno;
+		if (grow(l, l->len + n + 1, &cap) < 0)
+			return 0;
+		for (i = 0; i < n; i++) {
+			l->text[l->len] = p[i];
+			l->line[l->len] = *lineno;
+			l->col[l->len] = (int)i + 1;
+			l->len++;
+		}
+		l->text[l->len] = '\0';
+	}
+	return l->len > 0;
+}
+
+/* lline_free - release */
+void
+lline_free(struct lline *l)
+{
+	free(l->text);
+	free(l->line);
+	free(l->col);
+	l->text = NULL;
+	l->line = l->col = NULL;
+	l->len = 0;
+}
+
+int
+lline_line(const struct lline *l, size_t off)
+{
+	if (l->len == 0)
+		return l->first;
+	return l->line[off < l->len ? off : l->len - 1];
+}
+
+int
+lline_col(const struct lline *l, size_t off)
+{
+	if (l->len == 0)
+		return 1;
+	return off < l->len ? l->col[off] : l->col[l->len - 1] + 1;
+}
+
+/* lint_add - positioned diagnostic */
+struct diag *
+lint_add(struct lint_ctx *c, const struct lline *l, size_t off,
+    enum severity sev, const char *id, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return diag_add(c->diags, c->file, lline_line(l, off), lline_col(l, off),
+	    sev, id, "%s", msg);
+}
+
+/* lint_reply - the shared validator, findings positioned in the file */
+void
+lint_reply(struct lint_ctx *c, const struct lline *l, size_t code_off,
+    size_t text_off, const char *reply, size_t len, enum stage st,
+    const char *effective)
+{
+	struct validate_opts vo = { st, false, false, false };
+	struct findings fs;
+	struct reply *r = malloc(sizeof *r);
+	unsigned i;
+
+	if (r == NULL)
+		return;
+	findings_init(&fs);
+	reply_check(c->reg, reply, len, &vo, r, &fs);
+	for (i = 0; i < fs.n; i++) {
+		const struct finding *f = &fs.v[i];
+		enum severity sev = f->sev;
+		size_t at = f->col <= 4 ? code_off + (f->col > 0 ? f->col - 1 : 0) :
+		    text_off + f->col - 5;
+		struct diag *d;
+
+		/* MTA tables are not printf formats; '%' is plain text there. */
+		if (f->id == FID_TEXT_PERCENT)
+			continue;
+		/* Postfix and Sendmail add an enhanced code themselves: a
+		   generic one, which says nothing about the rejection. */
+		if (f->id == FID_XCODE_MISSING && effective != NULL) {
+			d = lint_add(c, l, at,
+			    SEV_NOTE, finding_name(f->id), "no enhanced status "
+			    "code: the MTA adds a generic one; write the code that "
+			    "says why (5.7.1 for policy, 5.1.1 for an unknown user, "
+			    "...)");
+			if (d != NULL)
+				str_copy(d->effective, sizeof d->effective,
+				    effective);
+			continue;
+		}
+		/* Postfix forces the class of its own tables' replies: the
+		   client never sees the contradiction, the table misleads. */
+		if (f->id == FID_CLASS_MISMATCH && effective != NULL) {
+			d = lint_add(c, l, at,
+			    SEV_WARNING, finding_name(f->id), "the enhanced code's "
+			    "class contradicts the reply code; the MTA silently "
+			    "overrides it, so the table says something the server "
+			    "does not do");
+			if (d != NULL) {
+				str_copy(d->suggestion, sizeof d->suggestion,
+				    f->suggestion);
+				str_copy(d->effective, sizeof d->effective,
+				    effective);
+			}
+			continue;
+		}
+		if (f->id == FID_CLASS_MISMATCH && c->sendmail) {
+			d = lint_add(c, l, at, sev, finding_name(f->id),
+			    "the enhanced code's class contradicts the reply code; "
+			    "Sendmail sends both as written, so the client gets a "
+			    "contradicting reply");
+			if (d != NULL)
+				str_copy(d->suggestion, sizeof d->suggestion,
+				    f->suggestion);
+			continue;
+		}
+		d = lint_add(c, l, at, sev,
+		    finding_name(f->id), "%s", f->msg);
+		if (d == NULL)
+			continue;
+		str_copy(d->suggestion, sizeof d->suggestion, f->suggestion);
+		if (effective != NULL)
+			str_copy(d->effective, sizeof d->effective, effective);
+	}
+	free(r);
+}
+
+/* ---- detection ----------------------------------------------------- */
+
+static const char *const sendmail_tags[] = {
+	"connect:", "from:", "to:", "spam:", "greetpause:", "clientrate:",
+	"clientconn:", "tls_clt:", "tls_srv:", "srv_features:", "clt_features:",
+	"mailrate:", "try_tls:", "auth:", NULL,
+};
+
+static bool
+starts_ci(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && strncasecmp(s, w, k) == 0;
+}
+
+static bool
+is_table_action(const char *v, size_t n)
+{
+	static const char *const acts[] = { "reject", "defer", "defer_if_permit",
+	    "defer_if_reject", "ok", "dunno", "permit", "discard", "hold",
+	    "warn", "prepend", "redirect", "filter", "ignore", "bcc", "info",
+	    "replace", NULL };
+	size_t w = 0;
+
+	while (w < n && !isspace((unsigned char)v[w]))
+		w++;
+	for (unsigned i = 0; acts[i]; i++)
+		if (str_caseeqn(v, w, acts[i]))
+			return true;
+	return w == 3 && (v[0] == '4' || v[0] == '5') && isdigit((unsigned char)v[1]) &&
+	    isdigit((unsigned char)v[2]);
+}
+
+/* score_line - add this line's evidence (weight: 2 active, 1 commented) */
+static void
+score_line(const char *p, size_t n, int w, int *score)
+{
+	const char *eq, *sp;
+	size_t k, fields = 0;
+
+	while (n > 0 && isspace((unsigned char)*p)) {
+		p++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (n == 0)
+		return;
+	/* esc-milter: "rule NAME" */
+	if (n > 5 && strncmp(p, "rule ", 5) == 0 && memchr(p, '=', n) == NULL)
+		score[LT_ESC] += 3 * w;
+	/* Postfix table: /regex/ action, if /x/, endif */
+	if (p[0] == '/' || (p[0] == '!' && n > 1 && p[1] == '/'))
+		score[LT_POSTFIX_TABLE] += 2 * w;
+	if ((n >= 3 && strncmp(p, "if ", 3) == 0 && strchr(p, '/')) ||
+	    (n == 5 && strncmp(p, "endif", 5) == 0))
+		score[LT_POSTFIX_TABLE] += 3 * w;
+	/* Sendmail access: Tag:key, RELAY, ERROR: */
+	for (k = 0; sendmail_tags[k]; k++)
+		if (starts_ci(p, n, sendmail_tags[k]))
+			score[LT_SENDMAIL_ACCESS] += 3 * w;
+	if (str_casestr(p, n, "ERROR:") || str_casestr(p, n, "TEMP:") ||
+	    str_has_word(p, n, "RELAY"))
+		score[LT_SENDMAIL_ACCESS] += 2 * w;
+	/* name = value */
+	if ((eq = memchr(p, '=', n)) != NULL) {
+		size_t nl = (size_t)(eq - p);
+		char name[64];
+
+		while (nl > 0 && isspace((unsigned char)p[nl - 1]))
+			nl--;
+		if (nl > 0 && nl < sizeof name && strcspn(p, " \t") >= nl) {
+			const char *const *e;
+			bool esc = false;
+
+			memcpy(name, p, nl);
+			name[nl] = '\0';
+			for (e = conf_setting_names(); *e; e++)
+				if (strcmp(*e, name) == 0)
+					esc = true;
+			for (e = conf_rule_key_names(); *e; e++)
+				if (strcmp(*e, name) == 0)
+					esc = true;
+			if (esc)
+				score[LT_ESC] += w;
+			else if (strchr(name, '_') || strncmp(name, "my", 2) == 0 ||
+			    strcmp(name, "relayhost") == 0)
+				score[LT_POSTFIX_MAIN] += 2 * w;
+			return;
+		}
+	}
+	/* master.cf: service type private unpriv chroot wakeup maxproc cmd */
+	for (k = 0, sp = p; sp < p + n; fields++) {
+		const char *e2 = sp;
+
+		while (e2 < p + n && !isspace((unsigned char)*e2))
+			e2++;
+		if (fields == 1 && (str_caseeqn(sp, (size_t)(e2 - sp), "inet") ||
+		    str_caseeqn(sp, (size_t)(e2 - sp), "unix") ||
+		    str_caseeqn(sp, (size_t)(e2 - sp), "unix-dgram") ||
+		    str_caseeqn(sp, (size_t)(e2 - sp), "fifo") ||
+		    str_caseeqn(sp, (size_t)(e2 - sp), "pass")))
+			k = 1;
+		sp = e2;
+		while (sp < p + n && isspace((unsigned char)*sp))
+			sp++;
+	}
+	if (k && fields >= 8)
+		score[LT_POSTFIX_MASTER] += 3 * w;
+	if (n > 3 && strncmp(p, "-o ", 3) == 0)
+		score[LT_POSTFIX_MASTER] += w;
+	/* key value: an access action or a bare reply */
+	sp = p;
+	while (sp < p + n && !isspace((unsigned char)*sp))
+		sp++;
+	while (sp < p + n && isspace((unsigned char)*sp))
+		sp++;
+	if (sp < p + n && is_table_action(sp, (size_t)(p + n - sp))) {
+		score[LT_POSTFIX_TABLE] += w;
+		score[LT_SENDMAIL_ACCESS] += w;
+	}
+}
+
+/* lint_detect - score every line; the file name breaks ties */
+enum lint_type
+lint_detect(const char *buf, size_t len, const char *name)
+{
+	int score[LT_SENDMAIL_ACCESS + 1] = { 0 };
+	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t pos = 0, blen;
+	int best = LT_POSTFIX_TABLE, i;
+
+	base = base ? base + 1 : name ? name : "";
+	blen = strlen(base);
+	while (pos < len) {
+		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+		size_t k = 0;
+
+		pos += n + (nl != NULL);
+		while (k < n && isspace((unsigned char)p[k]))
+			k++;
+		if (k < n && p[k] == '#') {
+			/* A commented-out example still says what the file is. */
+			k++;
+			while (k < n && p[k] == '#')
+				k++;
+			score_line(p + k, n - k, 1, score);
+		} else {
+			score_line(p, n, 2, score);
+		}
+		if (str_casestr(p, n, "sendmail") != NULL)
+			score[LT_SENDMAIL_ACCESS]++;
+		/* Sendmail's directory and its files */
+		if (str_casestr(p, n, "/etc/mail/") != NULL ||
+		    str_casestr(p, n, "local-host-names") != NULL)
+			score[LT_SENDMAIL_ACCESS] += 5;
+		if (str_casestr(p, n, "postfix") != NULL) {
+			score[LT_POSTFIX_TABLE]++;
+			score[LT_POSTFIX_MAIN]++;
+		}
+	}
+	if (str_casestr(base, blen, "esc-milter") || str_casestr(base, blen, ".rules"))
+		score[LT_ESC] += 20;
+	/* Where the file lives says whose it is (also "etc__mail" in names
+	   made from paths). */
+	if (name != NULL && (str_casestr(name, strlen(name), "etc/mail/") ||
+	    str_casestr(name, strlen(name), "etc__mail__")))
+		score[LT_SENDMAIL_ACCESS] += 20;
+	if (name != NULL && (str_casestr(name, strlen(name), "etc/postfix/") ||
+	    str_casestr(name, strlen(name), "postfix__")))
+		score[LT_POSTFIX_TABLE] += 5;
+	if (str_casestr(base, blen, "master.cf"))
+		score[LT_POSTFIX_MASTER] += 40;
+	else if (str_casestr(base, blen, "main.cf") || str_casestr(base, blen, "smtpd.cf"))
+		score[LT_POSTFIX_MAIN] += 40;
+	if (str_casestr(base, blen, "_checks") || str_casestr(base, blen, "pcre") ||
+	    str_casestr(base, blen, "regexp") || str_casestr(base, blen, "_access") ||
+	    str_casestr(base, blen, "dsn_filter"))
+		score[LT_POSTFIX_TABLE] += 10;
+	for (i = LT_ESC; i <= LT_SENDMAIL_ACCESS; i++)
+		if (score[i] > score[best])
+			best = i;
+
+	return (enum lint_type)best;
+}
+
+/* lint_table_kind - header/body checks, DSN filters, RBL replies, access */
+enum table_kind
+lint_table_kind(const char *buf, size_t len, const char *name)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t blen, pos = 0;
+	int hdr = 0, lines = 0;
+
+	base = base ? base + 1 : name ? name : "";
+	blen = strlen(base);
+	if (str_casestr(base, blen, "checks"))
+		return TK_CHECKS;
+	if (str_casestr(base, blen, "dsn") || str_casestr(base, blen, "status_filter"))
+		return TK_DSN_FILTER;
+	if (str_casestr(base, blen, "rbl"))
+		return TK_RBL_REPLY;
+	if (str_casestr(base, blen, "access"))
+		return TK_ACCESS;
+	/* Patterns that start with a header name: header checks. */
+	while (pos < len) {
+		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+
+		pos += n + (nl != NULL);
+		if (n > 3 && p[0] == '/') {
+			lines++;
+			if (p[1] == '^' && isalpha((unsigned char)p[2])) {
+				size_t k = 2;
+
+				while (k < n && (isalnum((unsigned char)p[k]) ||
+				    p[k] == '-' || p[k] == '(' || p[k] == '|' ||
+				    p[k] == ')'))
+					k++;
+				if (k < n && p[k] == ':')
+					hdr++;
+			}
+		}
+	}
+	return lines > 0 && hdr * 2 >= lines ? TK_CHECKS : TK_ACCESS;
+}
+
+/* lint_stage_hint - what the map is checked at, from its name */
+enum stage
+lint_stage_hint(const char *name)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t blen;
+
+	base = base ? base + 1 : name ? name : "";
+	blen = strlen(base);
+	if (str_casestr(base, blen, "sender"))
+		return STAGE_MAIL;
+	if (str_casestr(base, blen, "recipient") || str_casestr(base, blen, "rcpt"))
+		return STAGE_RCPT;
+	if (str_casestr(base, blen, "helo"))
+		return STAGE_HELO;
+	if (str_casestr(base, blen, "client"))
+		return STAGE_CONNECT;
+	return STAGE_NONE;
+}
