@@ -22,6 +22,7 @@ static const struct {
 	{ "check", cmd_check, "validate SMTP replies; predict what Postfix/Sendmail show" },
 	{ "lint", cmd_lint, "check the reply codes of esc-milter, Postfix and Sendmail files" },
 	{ "report", cmd_report, "count the rejections in JSON event logs, by category and more" },
+	{ "dsn", cmd_dsn, "classify the recipients of delivery status notifications" },
 	{ "registry", cmd_registry, "print the active registry, or diff an IANA file with it" },
 	{ NULL, NULL, NULL },
 };

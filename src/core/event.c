@@ -127,6 +127,56 @@ event_reply(const struct event_common *c, const struct registry *reg,
 	return ev;
 }
 
+static const char *const dsn_from_names[] = { "status", "diagnostic-code",
+    "none" };
+
+/* opt_str - a JSON string of untrusted bytes, null when empty */
+static json_t *
+opt_str(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? event_strn(s, strlen(s)) :
+	    json_null();
+}
+
+/* event_dsn_fields - a classified DSN recipient */
+void
+event_dsn_fields(json_t *o, const struct dsn_rcpt *r, const struct dsn_class *c)
+{
+	json_object_set_new(o, "recipient", opt_str(c->recipient));
+	json_object_set_new(o, "original_recipient", opt_str(r->orig_rcpt));
+	json_object_set_new(o, "action", opt_str(r->action));
+	json_object_set_new(o, "status",
+	    c->has_code ? json_string(c->status) : json_null());
+	json_object_set_new(o, "status_from", json_string(dsn_from_names[c->from]));
+	json_object_set_new(o, "class", c->cls ? json_integer(c->cls) :
+	    json_null());
+	json_object_set_new(o, "subject", c->has_code ?
+	    json_integer(c->code.subject) : json_null());
+	json_object_set_new(o, "detail", c->has_code ?
+	    json_integer(c->code.detail) : json_null());
+	json_object_set_new(o, "category", json_string(category_name(c->category)));
+	json_object_set_new(o, "registered", json_boolean(c->registered));
+	json_object_set_new(o, "registry_text", c->entry != NULL &&
+	    c->entry->sample[0] ? json_string(c->entry->sample) : json_null());
+	json_object_set_new(o, "diagnostic", opt_str(r->diagnostic));
+	json_object_set_new(o, "remote_mta", opt_str(r->remote_mta));
+}
+
+/* event_dsn - one failed or delayed recipient of a DSN */
+json_t *
+event_dsn(const struct event_common *ec, const struct dsn *d,
+    const struct dsn_rcpt *r, const struct dsn_class *c)
+{
+	json_t *ev = event_new("dsn", ec);
+
+	if (ev == NULL)
+		return NULL;
+	event_dsn_fields(ev, r, c);
+	json_object_set_new(ev, "reporting_mta", opt_str(d->reporting_mta));
+	json_object_set_new(ev, "findings", event_findings_ids(&c->fs));
+	return ev;
+}
+
 /* event_line - compact JSON line; steals ev */
 char *
 event_line(json_t *ev, size_t *len)

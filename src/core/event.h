@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "dsn.h"
 #include "finding.h"
 #include "registry.h"
 #include "stage.h"
@@ -55,6 +56,19 @@ json_t	*event_new(const char *type, const struct event_common *);
 /* event_reply - a "reply" event */
 json_t	*event_reply(const struct event_common *, const struct registry *,
 	    const struct reply_event *);
+
+/*
+ * event_dsn_fields - the classification of one DSN recipient into o:
+ * recipient, original_recipient, action, status, status_from, class,
+ * subject, detail, category, registered, registry_text, diagnostic,
+ * remote_mta (not the findings: events list ids, `esc dsn` objects).
+ */
+void	event_dsn_fields(json_t *o, const struct dsn_rcpt *,
+	    const struct dsn_class *);
+
+/* event_dsn - a "dsn" event for one failed or delayed recipient */
+json_t	*event_dsn(const struct event_common *, const struct dsn *,
+	    const struct dsn_rcpt *, const struct dsn_class *);
 
 /* event_findings_ids - ["class-mismatch", ...] */
 json_t	*event_findings_ids(const struct findings *);

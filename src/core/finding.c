@@ -27,6 +27,7 @@ static const char *const names[FID_COUNT] = {
 	"multiline-mismatch",
 	"too-many-lines",
 	"generic-code",
+	"status-mismatch",
 };
 
 /* finding_name - stable id */

@@ -28,8 +28,11 @@ enum finding_id {
 	FID_MULTILINE_MISMATCH,
 	FID_TOO_MANY_LINES,
 	FID_GENERIC_CODE,
+	/* Findings on received DSNs only (not on replies): */
+	FID_STATUS_MISMATCH,	/* Diagnostic-Code or Action vs Status: */
 };
-#define FID_COUNT	(FID_GENERIC_CODE + 1)
+#define FID_REPLY_COUNT	(FID_GENERIC_CODE + 1)	/* ids a reply can raise */
+#define FID_COUNT	(FID_STATUS_MISMATCH + 1)
 
 #define FINDING_MSG	320
 #define FINDING_SUGG	64

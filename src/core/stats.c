@@ -32,7 +32,7 @@ struct stats {
 	counter		 xcode_other[2];		/* src */
 	counter		 stage[2][STAGE_COUNT];
 	counter		 dsn[NDSNCLS][NSUBJ];
-	counter		 violations[FID_COUNT];
+	counter		 violations[FID_REPLY_COUNT];
 	counter		 dropped;
 	counter		 reloads[2];			/* ok, error */
 	counter		 connections, messages, internal_errors;
@@ -139,7 +139,7 @@ stats_rule_match(struct stats *s, unsigned slot, enum mode mode)
 void
 stats_violation(struct stats *s, enum finding_id id)
 {
-	if ((unsigned)id < FID_COUNT)
+	if ((unsigned)id < FID_REPLY_COUNT)
 		INC(s->violations[id]);
 }
 
@@ -285,7 +285,7 @@ stats_json(struct stats *s)
 				    "subject", subj_label(k, sb),
 				    "category", category_name(category_of(k)),
 				    "count", (json_int_t)n));
-	for (k = 0; k < FID_COUNT; k++)
+	for (k = 0; k < FID_REPLY_COUNT; k++)
 		json_object_set_new(viol, finding_name((enum finding_id)k),
 		    json_integer((json_int_t)GET(s->violations[k])));
 	for (k = 0; k < SDNS_COUNT; k++)
@@ -384,7 +384,7 @@ stats_prometheus(struct stats *s, FILE *fp)
 				    category_name(category_of(k)), n);
 	HELP(fp, "esc_milter_violations_total", "counter",
 	    "Replies that failed emit-time validation, by finding.");
-	for (k = 0; k < FID_COUNT; k++)
+	for (k = 0; k < FID_REPLY_COUNT; k++)
 		fprintf(fp, "esc_milter_violations_total{finding=\"%s\"} %llu\n",
 		    finding_name((enum finding_id)k), GET(s->violations[k]));
 	HELP(fp, "esc_milter_events_dropped_total", "counter",

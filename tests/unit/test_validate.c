@@ -135,7 +135,7 @@ main(void)
 {
 	static struct reply r;
 	struct findings fs;
-	bool seen[FID_COUNT][2] = {{0}};
+	bool seen[FID_REPLY_COUNT][2] = {{0}};
 	size_t i;
 	unsigned k;
 
@@ -196,7 +196,7 @@ main(void)
 	run("550 5.7.23 SPF validation failed", 32, STAGE_MAIL, 1, 1, 0, &fs, &r);
 	is_int(fs.n, 0, "a clean reply has no findings");
 
-	for (k = 0; k < FID_COUNT; k++)
+	for (k = 0; k < FID_REPLY_COUNT; k++)
 		ok(seen[k][0] && seen[k][1], "%s tested both ways",
 		    finding_name((enum finding_id)k));
 	registry_free(reg);
