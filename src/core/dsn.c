@@ -387,7 +387,10 @@ on_part(void *arg, const char *type, const char *cte,
 		global = true;
 	else
 		return 0;
-	if ((dec = mime_decode(cte, e->body, e->bodylen, &dlen)) == NULL) {
+	/* A status part is small (1000 recipients fit in 2 MB); a gigantic
+	   one is read up to DSN_PART_MAX, so memory stays bounded. */
+	if ((dec = mime_decode(cte, e->body, e->bodylen > DSN_PART_MAX ?
+	    DSN_PART_MAX : e->bodylen, &dlen)) == NULL) {
 		w->rc = -1;
 		return 1;
 	}

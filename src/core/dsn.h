@@ -31,6 +31,7 @@
 #define DSN_HOST_MAX	256
 #define DSN_WORD_MAX	64
 #define DSN_DIAG_MAX	1000	/* Diagnostic-Code, truncated beyond */
+#define DSN_PART_MAX	(4 * 1024 * 1024)	/* of one status part, read */
 
 struct dsn_rcpt {
 	char	 final_rcpt[DSN_ADDR_MAX];	/* address type stripped */

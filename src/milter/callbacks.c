@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "annotate.h"
 #include "callbacks.h"
 #include "emit.h"
 #include "log.h"
@@ -112,7 +113,7 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	*pf0 = f0 & SMFIF_ADDHDRS;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
 	*pf2 = *pf3 = 0;
 	if (s == NULL) {
 		*pf1 = 0;
@@ -246,6 +247,8 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	vlen = value ? strlen(value) : 0;
 	s->msg.size += strlen(name) + 2 + vlen + 2;
+	if (s->cfg->set.annotate_dsn && dsn_header_seen(s, name, value) < 0)
+		return on_error(s, ctx, STAGE_HEADER, "out of memory");
 	if (s->msg.hdr_bits != NULL && !s->conn_accepted && !s->msg.accepted &&
 	    conf_header_match(s->cfg, name, value ? value : "", vlen,
 	    s->msg.hdr_bits, &s->scratch) < 0)
@@ -262,6 +265,8 @@ mlfi_eoh(SMFICTX *ctx)
 		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	queue_id(s, ctx);
 	s->msg.size += 2;	/* the blank line */
+	if (s->cfg->set.annotate_dsn)
+		s->msg.dsn = dsn_candidate(s);
 	if (s->conn_accepted || s->msg.accepted)
 		return SMFIS_CONTINUE;
 	if (s->msg.eval_error)
@@ -280,7 +285,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return on_error(NULL, ctx, STAGE_EOM, "out of memory");
 	s->msg.size += len;
 	limit = s->cfg->set.body_scan_limit;
-	if (!s->cfg->need_body || s->msg.bodylen >= limit)
+	if ((!s->cfg->need_body && !s->msg.dsn) || s->msg.bodylen >= limit)
 		return SMFIS_CONTINUE;
 	room = limit - s->msg.bodylen;
 	if (len > room)
@@ -321,6 +326,9 @@ mlfi_eom(SMFICTX *ctx)
 		rc = decide(s, ctx, STAGE_EOM, o);
 	if (rc == SMFIS_CONTINUE && add_monitor_headers(s, ctx) < 0)
 		log_warnx("%s: could not add the monitor headers", s->id);
+	if (rc == SMFIS_CONTINUE && s->cfg->set.annotate_dsn &&
+	    annotate_dsn(s, ctx) < 0)
+		log_warnx("%s: could not add the DSN headers", s->id);
 	message_reset(s);
 	return rc;
 }
@@ -351,7 +359,8 @@ static char filter_name[] = "esc-milter";
 struct smfiDesc esc_filter = {
 	.xxfi_name = filter_name,		/* filter name */
 	.xxfi_version = SMFI_VERSION,		/* libmilter version code */
-	.xxfi_flags = SMFIF_ADDHDRS,		/* monitor and DSN headers */
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,	/* monitor and DSN
+						   headers; forged DSN ones go */
 	.xxfi_connect = mlfi_connect,		/* connection info */
 	.xxfi_helo = mlfi_helo,			/* SMTP HELO/EHLO */
 	.xxfi_envfrom = mlfi_envfrom,		/* MAIL FROM */

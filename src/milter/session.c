@@ -104,6 +104,8 @@ message_reset(struct session *s)
 	free(m->queue_id);
 	free(m->hdr_bits);
 	free(m->body);
+	free(m->ctype);
+	free(m->cte);
 	mon_free(m->mon, &m->nmon);
 	memset(m, 0, sizeof *m);
 	free(s->rcpt);

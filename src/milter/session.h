@@ -31,6 +31,10 @@ struct message {
 	bool		 discarded;
 	bool		 eval_error;	/* a regex could not decide */
 	uint8_t		*hdr_bits;	/* header conditions matched */
+	char		*ctype;		/* Content-Type (annotate_dsn only) */
+	char		*cte;		/* Content-Transfer-Encoding (idem) */
+	bool		 dsn;		/* looks like a DSN: keep the body */
+	unsigned	 forged_dsn;	/* X-ESC-DSN headers that came in */
 	char		*body;		/* first body_scan_limit bytes */
 	size_t		 bodylen, bodycap;
 	unsigned long long size;	/* header and body bytes */

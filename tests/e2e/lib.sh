@@ -9,6 +9,7 @@
 #	milter_start [ARGS]    start esc-milter -f on $MPORT, wait until it listens
 #	milter_stop            SIGTERM and wait
 #	postfix_start [MAIN.CF LINES...]   private Postfix on $PPORT using the milter
+#	                       ($POSTFIX_MASTER_EXTRA: more master.cf lines)
 #	postfix_stop
 #	smtp [PORT]            run tests/e2e/smtpc.py with the script on stdin
 #	events JQ-FILTER       the events written so far, through jq -c
@@ -150,6 +151,7 @@ relay unix - - n - - smtp
 anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
+${POSTFIX_MASTER_EXTRA:-}
 CF
 	postfix -c "$pf/etc" check >>"$T/postfix-check.log" 2>&1 || true
 	if ! postfix -c "$pf/etc" start >>"$T/postfix-check.log" 2>&1; then

@@ -1,0 +1,138 @@
+/*
+ * annotate.c - X-ESC-DSN headers and "dsn" events (see annotate.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <strings.h>
+
+#include "annotate.h"
+#include "dsn.h"
+#include "event.h"
+#include "log.h"
+#include "mime.h"
+#include "stats.h"
+#include "strutil.h"
+
+#define CTYPE_MAX	1024	/* a Content-Type value we keep */
+
+/* header_name - "<prefix>DSN" */
+static void
+header_name(const struct session *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%sDSN", s->cfg->set.header_prefix);
+}
+
+static int
+keep(char **dst, const char *v)
+{
+	size_t n = strnlen(v, CTYPE_MAX);
+
+	free(*dst);
+	if ((*dst = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(*dst, v, n);
+	(*dst)[n] = '\0';
+	return 0;
+}
+
+int
+dsn_header_seen(struct session *s, const char *name, const char *value)
+{
+	char own[128];
+
+	if (value == NULL)
+		value = "";
+	if (strcasecmp(name, "Content-Type") == 0 && s->msg.ctype == NULL)
+		return keep(&s->msg.ctype, value);
+	if (strcasecmp(name, "Content-Transfer-Encoding") == 0 &&
+	    s->msg.cte == NULL)
+		return keep(&s->msg.cte, value);
+	header_name(s, own, sizeof own);
+	if (strcasecmp(name, own) == 0)
+		s->msg.forged_dsn++;
+	return 0;
+}
+
+bool
+dsn_candidate(const struct session *s)
+{
+	char type[64];
+
+	if (s->msg.ctype == NULL)
+		return false;
+	if (dsn_is_report(s->msg.ctype))
+		return true;
+	mime_ctype(s->msg.ctype, type, sizeof type, NULL, NULL, 0);
+	return s->msg.sender != NULL && s->msg.sender[0] == '\0' &&
+	    strncmp(type, "multipart/", 10) == 0;
+}
+
+/* remove_forged - delete X-ESC-DSN headers the message came with */
+static int
+remove_forged(struct session *s, SMFICTX *ctx, const char *name)
+{
+	unsigned i;
+	int rc = 0;
+
+	/* Indexes are 1-based among headers of that name; from the last so
+	   the others keep their numbers. */
+	for (i = s->msg.forged_dsn; i > 0; i--)
+		if (smfi_chgheader(ctx, (char *)(uintptr_t)name, (int)i, NULL) !=
+		    MI_SUCCESS)
+			rc = -1;
+	if (s->msg.forged_dsn > 0)
+		log_info("%s: removed %u %s header%s that came with the message",
+		    s->id, s->msg.forged_dsn, name,
+		    s->msg.forged_dsn == 1 ? "" : "s");
+	return rc;
+}
+
+int
+annotate_dsn(struct session *s, SMFICTX *ctx)
+{
+	struct event_common ec = { rt.host, s->id, s->msg.queue_id };
+	char name[128], value[1024];
+	struct dsn_class *c;
+	struct dsn d;
+	unsigned added = 0;
+	size_t i;
+	int rc;
+
+	header_name(s, name, sizeof name);
+	rc = remove_forged(s, ctx, name);
+	if (!s->msg.dsn || s->msg.body == NULL)
+		return rc;
+	if ((c = malloc(sizeof *c)) == NULL) {
+		log_warnx("%s: out of memory reading a DSN", s->id);
+		return -1;
+	}
+	dsn_init(&d);
+	if (dsn_parse_body(&d, s->msg.ctype, s->msg.cte, s->msg.body,
+	    s->msg.bodylen) != 0)
+		log_warnx("%s: out of memory reading a DSN; annotating what was "
+		    "read", s->id);
+	for (i = 0; i < d.nrcpt; i++) {
+		dsn_classify(s->cfg->reg, &d.rcpt[i], c);
+		if (!c->failed)
+			continue;
+		if (added < ANNOTATE_MAX_HEADERS) {
+			dsn_header(&d.rcpt[i], c, value, sizeof value);
+			if (smfi_addheader(ctx, name, value) != MI_SUCCESS)
+				rc = -1;
+			added++;
+		}
+		rt_event(event_dsn(&ec, &d, &d.rcpt[i], c));
+		stats_dsn(rt.stats, c->cls, c->has_code ? (int)c->code.subject :
+		    -1);
+	}
+	if (d.dropped > 0)
+		log_info("%s: DSN with more than %d recipients; %zu not read",
+		    s->id, DSN_MAX_RCPTS, d.dropped);
+	dsn_free(&d);
+	free(c);
+	return rc;
+}
