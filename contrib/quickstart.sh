@@ -7,6 +7,12 @@
 #   contrib/quickstart.sh demo    build, then run a throwaway Postfix on loopback
 #                                 with esc-milter and the sample rules, send a few
 #                                 messages with swaks, show replies, events, statistics
+#   contrib/quickstart.sh distcheck   build, then make distcheck (the release tarball
+#                                 builds and passes its unit and CLI tests)
+#   contrib/quickstart.sh package build the Debian package from the release tarball
+#                                 (dpkg-buildpackage), install it, start the daemon with
+#                                 the packaged configuration, check that it answers the
+#                                 milter protocol, remove and purge it (needs root)
 #
 # Environment:
 #   ESC_CONFIGURE_FLAGS   extra ./configure flags (e.g. --enable-sanitizers)
@@ -20,10 +26,13 @@ cd "$here"
 BUILD_DEPS="build-essential autoconf automake pkg-config m4 libmilter-dev \
 libjansson-dev libpcre2-dev zlib1g-dev"
 # Tests use real components: Postfix, Sendmail's runtime libraries, swaks,
-# miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator.
+# miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator;
+# the tools the contrib/ files are for (systemd-analyze, logrotate, rsyslog,
+# promtool); Debian packaging tools.
 TEST_DEPS="postfix swaks miltertest dnsmasq-base jq mandoc valgrind python3 \
 python3-jsonschema libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
-clang libclang-rt-14-dev libfuzzer-14-dev"
+clang libclang-rt-14-dev libfuzzer-14-dev systemd logrotate rsyslog prometheus \
+dpkg-dev debhelper dh-autoreconf fakeroot"
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -125,6 +134,80 @@ test_() {
 	say "all tests passed"
 }
 
+# distcheck - the tarball builds out of tree and passes the unit and CLI
+# tests (the end-to-end tests ran on the tree with `test`)
+distcheck_() {
+	build
+	say "running make distcheck"
+	ESC_SKIP_E2E=1 make distcheck
+}
+
+# package - build, install, run, remove the Debian package
+package() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "quickstart: the package test installs a .deb and needs root" >&2
+		return 1
+	fi
+	build
+	local w ver deb pid rc=0
+	ver=$(sed -n 's/^AC_INIT(\[esc-milter\], \[\([^]]*\)\].*/\1/p' configure.ac)
+	w=$(mktemp -d /tmp/esc-pkg.XXXXXX)
+	say "making the release tarball"
+	make dist >/dev/null
+	tar -xzf "esc-milter-$ver.tar.gz" -C "$w"
+	say "dpkg-buildpackage -us -uc -b in $w/esc-milter-$ver"
+	(cd "$w/esc-milter-$ver" && dpkg-buildpackage -us -uc -b) > "$w/build.log" 2>&1 || {
+		tail -40 "$w/build.log"
+		return 1
+	}
+	deb=$(ls "$w"/esc-milter_"$ver"_*.deb)
+	say "built $(basename "$deb")"
+	dpkg-deb -c "$deb" | awk '{print "    " $6}' | grep -E 'sbin/|bin/esc$|etc/|systemd|logrotate|man8'
+	say "installing"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+	getent passwd esc-milter >/dev/null || { echo "no esc-milter user" >&2; rc=1; }
+	esc -V && esc-milter -V
+	esc-milter -n -c /etc/esc-milter/esc-milter.conf || rc=1
+	if [ -d /run/systemd/system ]; then
+		say "starting with systemctl"
+		systemctl start esc-milter.service || rc=1
+	else
+		say "no systemd here: starting as the unit would, with -u esc-milter"
+		install -d -o esc-milter -g esc-milter -m 0750 /run/esc-milter
+		/usr/sbin/esc-milter -c /etc/esc-milter/esc-milter.conf -u esc-milter \
+		    -P /run/esc-milter/esc-milter.pid || rc=1
+	fi
+	local i
+	for i in $(seq 50); do
+		python3 tests/e2e/milter_ping.py 127.0.0.1:8895 >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	say "talking to it"
+	python3 tests/e2e/milter_ping.py 127.0.0.1:8895 || rc=1
+	sleep 0.5
+	grep -q '"event":"config"' /var/log/esc-milter/events.json || {
+		echo "no config event in /var/log/esc-milter/events.json" >&2
+		rc=1
+	}
+	say "stopping and removing"
+	if [ -d /run/systemd/system ]; then
+		systemctl stop esc-milter.service
+	else
+		pid=$(cat /run/esc-milter/esc-milter.pid)
+		kill -TERM "$pid"
+		for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+	fi
+	as_root dpkg --purge esc-milter >/dev/null
+	if [ -e /usr/sbin/esc-milter ] || [ -e /etc/esc-milter/esc-milter.conf ]; then
+		echo "files left after purge" >&2
+		rc=1
+	fi
+	rm -rf "$w"
+	[ "$rc" = 0 ] && say "package built, installed, answered, removed" ||
+	    say "package test FAILED"
+	return "$rc"
+}
+
 # demo - see the milter at work (needs root: Postfix starts as root)
 demo() {
 	if [ "$(id -u)" != 0 ]; then
@@ -196,8 +279,10 @@ deps) deps ;;
 build) build ;;
 test) test_ ;;
 demo) demo ;;
+distcheck) distcheck_ ;;
+package) package ;;
 *)
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

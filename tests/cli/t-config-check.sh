@@ -76,4 +76,8 @@ run "$MILTER" -x
 is "$rc" 2 "unknown option: exit 2"
 run "$MILTER" -n extra
 is "$rc" 2 "operand: exit 2"
+# The configuration the Debian package installs is valid and rejects nothing.
+run "$MILTER" -n -c "$top_srcdir/debian/conf/esc-milter.conf"
+is "$rc" 0 "debian/conf/esc-milter.conf: valid"
+like "$out" 'configuration OK \(0 rules, 0 warnings, 0 notes\)' "debian/conf/esc-milter.conf: no rules, no findings"
 done_testing

@@ -14,6 +14,8 @@
 #	smtp [PORT]            run tests/e2e/smtpc.py with the script on stdin
 #	events JQ-FILTER       the events written so far, through jq -c
 #	wait_until SECONDS CMD...
+#	e2e_done               stop the milter, validate every event written
+#	                       against docs/events.schema.json, done_testing
 
 : "${top_builddir:=.}" "${top_srcdir:=.}"
 MILTER="$top_builddir/src/milter/esc-milter"
@@ -29,6 +31,7 @@ need() {
 }
 
 e2e_init() {
+	[ -z "${ESC_SKIP_E2E:-}" ] || skip_all "ESC_SKIP_E2E is set (make distcheck: the end-to-end tests ran on the tree)"
 	[ "$(id -u)" = 0 ] || skip_all "needs root (Postfix runs as root; CI runs these)"
 	need python3 python3
 	need jq jq
@@ -51,6 +54,24 @@ e2e_cleanup() {
 	else
 		rm -rf "$T"
 	fi
+}
+
+e2e_done() {
+	local py=/usr/bin/python3 res rc
+	milter_stop
+	[ -x "$py" ] || py=$PY
+	if [ -s "$EVENTS" ]; then
+		res=$("$py" "$top_srcdir/tests/e2e/check_events.py" \
+		    "$top_srcdir/docs/events.schema.json" "$EVENTS" 2>&1)
+		rc=$?
+		if [ "$rc" = 77 ]; then
+			ok 0 "# SKIP events not validated: $res"
+		else
+			ok "$rc" "events match docs/events.schema.json: $(printf '%s\n' "$res" | tail -1)"
+			[ "$rc" = 0 ] || printf '%s\n' "$res" | head -20 | sed 's/^/#   /'
+		fi
+	fi
+	done_testing
 }
 
 wait_until() {

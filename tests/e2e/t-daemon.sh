@@ -104,4 +104,4 @@ kill -TERM "$bgpid"
 wait_until 10 sh -c "! kill -0 $bgpid 2>/dev/null"
 ok "$(kill -0 "$bgpid" 2>/dev/null && echo 1 || echo 0)" "background: SIGTERM stops it"
 is "$(events 'select(.event=="stats" and .final) | .final' | tail -1)" "true" "background: final statistics written"
-done_testing
+e2e_done

@@ -106,4 +106,4 @@ wait_until 5 grep -q 'violations_total{finding="text-too-long"} 1' "$T/out/esc.p
 like "$(cat "$T/out/esc.prom")" 'esc_milter_violations_total\{finding="text-too-long"\} 1' "prometheus: the violation counted"
 like "$(cat "$T/out/esc.prom")" 'esc_milter_internal_errors_total 1' "prometheus: the internal error counted"
 like "$(cat "$T/out/esc.prom")" 'esc_milter_rule_matches_total\{rule="vip",mode="enforce"\} 1' "prometheus: accept counted as a match"
-done_testing
+e2e_done

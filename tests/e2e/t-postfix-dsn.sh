@@ -182,4 +182,4 @@ is "$prom" 'esc_milter_dsn_total{class="4",subject="2",category="mailbox"} 2
 esc_milter_dsn_total{class="5",subject="1",category="addressing"} 4
 esc_milter_dsn_total{class="5",subject="7",category="security"} 3' \
     "esc_milter_dsn_total by class and subject"
-done_testing
+e2e_done

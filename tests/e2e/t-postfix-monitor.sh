@@ -66,4 +66,4 @@ wait_until 5 grep -q 'rule_matches_total{rule="watch-subject"' "$T/out/esc.prom"
 prom=$(cat "$T/out/esc.prom")
 like "$prom" 'esc_milter_rule_matches_total\{rule="watch-subject",mode="monitor"\} 1' "prometheus: monitor matches"
 like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="monitor",class="5",subject="7",category="security"\} 1' "prometheus: would-reject counted as monitor"
-done_testing
+e2e_done

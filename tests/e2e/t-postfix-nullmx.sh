@@ -81,4 +81,4 @@ like "$out" 'MAIL 250 2\.1\.0 Ok' "dead DNS: sender accepted"
 like "$out" 'RCPT 250 2\.1\.5 Ok' "dead DNS: recipient accepted"
 ok "$([ "$elapsed" -le 6 ] && echo 0 || echo 1)" "dead DNS: bounded by dns_timeout (took ${elapsed}s for two lookups)"
 like "$(cat "$T/milter.log")" 'DNS lookup of nullmx.test failed or timed out; not treated as a null MX' "dead DNS: logged"
-done_testing
+e2e_done

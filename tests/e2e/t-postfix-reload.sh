@@ -137,4 +137,4 @@ is "$(events 'select(.event=="reply") | .rule')" '"block-c"' "rotation: the new 
 is "$(jq -c 'select(.event=="config") | .reason' "$EVENTS" | head -1)" '"reload"' "rotation: starting with the reload's config event"
 milter_stop
 is "$MILTER_RC" 0 "SIGTERM after the burst: clean exit"
-done_testing
+e2e_done

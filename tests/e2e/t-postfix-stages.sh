@@ -170,4 +170,4 @@ is "$(jq -c '[.replies[] | select(.source=="milter") | .count] | add' "$T/out/st
 milter_stop
 is "$MILTER_RC" 0 "esc-milter stops cleanly on SIGTERM"
 is "$(events 'select(.event=="stats") | .final' | tail -1)" "true" "final stats event at shutdown"
-done_testing
+e2e_done

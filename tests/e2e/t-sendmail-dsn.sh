@@ -84,4 +84,4 @@ X-ESC-DSN: 5.2.2; action=failed; category=mailbox; registered=yes; rcpt=<quota@r
     "annotated by esc-milter"
 is "$(events 'select(.event=="dsn") | .recipient' | tr '\n' ' ')" \
     '"gone@remote.example" "quota@remote.example" ' "two dsn events"
-done_testing
+e2e_done

@@ -131,4 +131,4 @@ S
 like "$out" '^EHLO 250 ENHANCEDSTATUSCODES' "connect rule: answered at EHLO (Sendmail defers it)"
 like "$out" '^MAIL 554 5\.7\.1 Not from localhost' "connect rule: MAIL gets the text"
 is "$(events 'select(.event=="reply" and .rule=="conn-block") | [.stage,.reply.code,.reply.text]' | sort -u)" '["connect","554","Not from localhost"]' "event: stage connect"
-done_testing
+e2e_done
