@@ -314,7 +314,7 @@ score_line(const char *p, size_t n, int w, int *score)
 	/* Postfix table: /regex/ action, if /x/, endif */
 	if (p[0] == '/' || (p[0] == '!' && n > 1 && p[1] == '/'))
 		score[LT_POSTFIX_TABLE] += 2 * w;
-	if ((n >= 3 && strncmp(p, "if ", 3) == 0 && strchr(p, '/')) ||
+	if ((n >= 3 && strncmp(p, "if ", 3) == 0 && memchr(p, '/', n)) ||
 	    (n == 5 && strncmp(p, "endif", 5) == 0))
 		score[LT_POSTFIX_TABLE] += 3 * w;
 	/* Sendmail access: Tag:key, RELAY, ERROR: */
@@ -331,7 +331,8 @@ score_line(const char *p, size_t n, int w, int *score)
 
 		while (nl > 0 && isspace((unsigned char)p[nl - 1]))
 			nl--;
-		if (nl > 0 && nl < sizeof name && strcspn(p, " \t") >= nl) {
+		if (nl > 0 && nl < sizeof name && memchr(p, ' ', nl) == NULL &&
+		    memchr(p, '\t', nl) == NULL) {
 			const char *const *e;
 			bool esc = false;
 

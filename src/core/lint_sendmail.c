@@ -142,10 +142,10 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 			v++;
 		if (v >= ll)
 			continue;
-		if (strncasecmp(p + v, "ERROR:", 6) == 0) {
+		if (strncasecmp(l.text + v, "ERROR:", 6) == 0) {
 			n++;
 			error_value(c, &l, v + 6, false, false);
-		} else if (strncasecmp(p + v, "TEMP:", 5) == 0) {
+		} else if (strncasecmp(l.text + v, "TEMP:", 5) == 0) {
 			n++;
 			error_value(c, &l, v + 5, true, false);
 		} else if (ll - v >= 4 && isdigit((unsigned char)p[v]) &&
@@ -153,7 +153,7 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 		    isdigit((unsigned char)p[v + 2]) && p[v + 3] == ' ') {
 			n++;
 			error_value(c, &l, v, false, true);
-		} else if (strncasecmp(p + v, "REJECT", 6) == 0) {
+		} else if (strncasecmp(l.text + v, "REJECT", 6) == 0) {
 			n++;	/* 550 5.7.1 Access denied: nothing to check */
 		}
 	}

@@ -120,7 +120,8 @@ squeeze(const char *s)
 static char *
 normalise_refs(const char *s, bool bracketed)
 {
-	size_t cap = strlen(s) + 1, used = 0;
+	/* Each one-byte separator may become ", ": twice the input at most. */
+	size_t cap = 2 * strlen(s) + 1, used = 0;
 	char *out = malloc(cap + 2);
 	const char *p = s;
 
