@@ -9,6 +9,11 @@
 #                                 messages with swaks, show replies, events, statistics
 #   contrib/quickstart.sh distcheck   build, then make distcheck (the release tarball
 #                                 builds and passes its unit and CLI tests)
+#   contrib/quickstart.sh sanitize    the whole suite (end-to-end tests included) built
+#                                 with AddressSanitizer and UBSan, in _san/
+#   contrib/quickstart.sh valgrind    the daemon's end-to-end tests with esc-milter
+#                                 under valgrind (errors and leaks fail)
+#   contrib/quickstart.sh fuzz [S]    every libFuzzer target for S seconds (default 30)
 #   contrib/quickstart.sh package build the Debian package from the release tarball
 #                                 (dpkg-buildpackage), install it, start the daemon with
 #                                 the packaged configuration, check that it answers the
@@ -140,6 +145,58 @@ distcheck_() {
 	build
 	say "running make distcheck"
 	ESC_SKIP_E2E=1 make distcheck
+}
+
+# copy_tree DIR - the sources (tracked and new files) into DIR, so a second
+# build can be configured there while this tree stays configured
+copy_tree() {
+	mkdir -p "$1"
+	git ls-files -co --exclude-standard -z | xargs -0 tar -cf - | tar -xf - -C "$1"
+}
+
+# sanitize - everything under ASan + UBSan
+sanitize() {
+	deps
+	sendmail_rig
+	local d="$here/_san/src" shared
+	say "copying the sources to $d"
+	copy_tree "$d"
+	cd "$d"
+	[ -f Makefile ] && [ config.status -nt configure.ac ] || {
+		autoreconf -fi >/dev/null 2>&1
+		./configure --enable-sanitizers --enable-werror >/dev/null
+	}
+	make -j"$(nproc)" >/dev/null
+	shared=$(cd "$here" && find_shared)
+	[ -n "$shared" ] && export ESC_SHARED_DIR="$shared"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=23}
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+	say "running make check with ASan and UBSan"
+	if ! make -j"$(nproc)" check; then
+		grep -l -E '^(FAIL|ERROR)' $(find . -name '*.log' -not -name config.log) 2>/dev/null |
+		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		return 1
+	fi
+	say "all tests passed under the sanitizers"
+}
+
+# valgrind_ - the daemon's end-to-end tests under valgrind
+valgrind_() {
+	build
+	sendmail_rig
+	say "running the daemon's end-to-end tests under valgrind"
+	if ! ESC_VALGRIND=1 make check TESTS="$(make -s print-valgrind-tests)"; then
+		grep -l -E '^(FAIL|ERROR)' tests/e2e/*.log 2>/dev/null |
+		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		return 1
+	fi
+	say "no valgrind error, no leak"
+}
+
+# fuzz - tests/fuzz/run.sh
+fuzz() {
+	deps
+	bash tests/fuzz/run.sh "${1:-30}"
 }
 
 # package - build, install, run, remove the Debian package
@@ -280,9 +337,12 @@ build) build ;;
 test) test_ ;;
 demo) demo ;;
 distcheck) distcheck_ ;;
+sanitize) sanitize ;;
+valgrind) valgrind_ ;;
+fuzz) fuzz "${2:-30}" ;;
 package) package ;;
 *)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -57,8 +57,16 @@ e2e_cleanup() {
 }
 
 e2e_done() {
-	local py=/usr/bin/python3 res rc
+	local py=/usr/bin/python3 res rc mem
 	milter_stop
+	# A clean exit on SIGTERM (a leak makes ASan's exit status non-zero)
+	# and nothing from ASan, UBSan or valgrind in the daemon's logs.
+	mem=$(memcheck_report)
+	ok "$([ -z "$mem" ] && echo 0 || echo 1)" "no sanitizer or valgrind report from the daemon${ESC_VALGRIND:+ (valgrind)}"
+	[ -z "$mem" ] || printf '%s\n' "$mem" | sed 's/^/#   /'
+	if [ "${MILTER_STOPS:-0}" -gt 0 ]; then
+		is "${MILTER_BAD_EXIT:-}" "" "every SIGTERM of the daemon ended in a clean exit"
+	fi
 	[ -x "$py" ] || py=$PY
 	if [ -s "$EVENTS" ]; then
 		res=$("$py" "$top_srcdir/tests/e2e/check_events.py" \
@@ -100,11 +108,20 @@ milter_conf() {
 	} > "$T/esc.conf"
 }
 
+# ESC_VALGRIND=1 runs the daemon under valgrind (memcheck: errors and
+# definite or indirect leaks are failures, checked by e2e_done).
 milter_start() {
-	"$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/milter.pid" "$@" \
+	local vg=() wait=10
+	if [ -n "${ESC_VALGRIND:-}" ]; then
+		vg=(valgrind --quiet --error-exitcode=99 --leak-check=full
+		    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+		    --num-callers=30 --log-file="$T/valgrind.%p.log")
+		wait=60
+	fi
+	"${vg[@]}" "$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/milter.pid" "$@" \
 	    >>"$T/milter.log" 2>&1 &
 	MILTER_PID=$!
-	if ! wait_until 10 port_open "$MPORT"; then
+	if ! wait_until "$wait" port_open "$MPORT"; then
 		echo "# esc-milter did not start:"
 		sed 's/^/#   /' "$T/milter.log"
 		return 1
@@ -117,6 +134,18 @@ milter_stop() {
 	wait "$MILTER_PID" 2>/dev/null
 	MILTER_RC=$?
 	MILTER_PID=
+	MILTER_STOPS=$(( ${MILTER_STOPS:-0} + 1 ))
+	[ "$MILTER_RC" = 0 ] || MILTER_BAD_EXIT="${MILTER_BAD_EXIT:-} $MILTER_RC"
+}
+
+# memcheck_report - sanitizer and valgrind findings in the daemon's logs
+memcheck_report() {
+	grep -h -E 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' \
+	    "$T/milter.log" 2>/dev/null | head -5
+	local f
+	for f in "$T"/valgrind.*.log; do
+		[ -s "$f" ] && grep -v '^==[0-9]*== *$' "$f" | head -20
+	done
 }
 
 postfix_start() {
