@@ -248,6 +248,7 @@ fn(struct settings *s, const char *v, char *why, size_t whylen)	\
 
 BOOL_SETTING(p_observe, observe_mta_rejects)
 BOOL_SETTING(p_annotate, annotate_dsn)
+BOOL_SETTING(p_regex_jit, regex_jit)
 BOOL_SETTING(p_allow_root, allow_root)
 
 static int
@@ -405,6 +406,7 @@ static const struct setting settings[] = {
 	{ "header_scan_limit", p_header_limit, "64K" },
 	{ "regex_match_limit", p_match_limit, "100000" },
 	{ "regex_depth_limit", p_depth_limit, "10000" },
+	{ "regex_jit", p_regex_jit, "yes" },
 	{ "event_queue", p_event_queue, "65536" },
 	{ "host_name", p_host_name, "" },
 	{ "allow_root", p_allow_root, "no" },

@@ -52,6 +52,7 @@ struct settings {
 	size_t		 header_scan_limit;	/* bytes of one header value examined */
 	uint32_t	 regex_match_limit;
 	uint32_t	 regex_depth_limit;
+	bool		 regex_jit;		/* JIT-compile regular expressions */
 	unsigned	 event_queue;		/* events waiting to be written */
 	char		*host_name;		/* "host" in events; NULL = gethostname */
 	bool		 allow_root;		/* keep running as root */

@@ -473,6 +473,8 @@ conf_rules_finish(struct builder *b)
 			}
 			if (cd->type == C_BODY || cd->type == C_SIZE)
 				c->need_body = true;
+			if (c->set.regex_jit)
+				matcher_jit(&cd->m);
 		}
 	}
 	c->nhdr = b->hdr_bits;

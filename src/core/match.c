@@ -135,9 +135,16 @@ parse_regex(struct matcher *m, const char *spec, struct esc_err *err)
 		return err_set(err, NULL, 0, "bad regular expression at offset "
 		    "%zu: %s", (size_t)off, (char *)msg);
 	}
-	/* JIT is an optimisation; without it the interpreter is used. */
-	(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
 	return 0;
+}
+
+/* matcher_jit - JIT-compile a regular expression (regex_jit = yes) */
+void
+matcher_jit(struct matcher *m)
+{
+	/* JIT is an optimisation; without it the interpreter is used. */
+	if (m->kind == MATCH_RE && m->re != NULL)
+		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
 }
 
 /* matcher_parse - "= x", "~ /re/", "in FILE" */

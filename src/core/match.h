@@ -45,6 +45,10 @@ struct matcher {
 	char			*source;	/* the text as written, for messages */
 };
 
+/* matcher_jit - JIT-compile a regex matcher (no-op for the others); the
+   configuration does it for every regex unless regex_jit = no */
+void	matcher_jit(struct matcher *);
+
 /* Per-thread state for matching. */
 struct match_scratch {
 	pcre2_match_data	*md;
