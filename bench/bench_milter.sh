@@ -63,21 +63,24 @@ rule partner
     action = accept'
 cat > "$W/policy.mfl" <<'EOF'
 #pragma regex +extended +icase
+/* $1.. are the callback's arguments: connect (host, family, port,
+   address), helo (domain), envfrom (sender), envrcpt (recipient),
+   header (name, value). */
 prog connect
 do
-  if $client_addr matches "^192\\.0\\.2\\."
+  if $4 matches "^192\\.0\\.2\\."
     accept
   fi
 done
 prog helo
 do
-  if $s matches "^bad"
+  if $1 matches "^bad"
     reject 550 5.7.1 "Bad HELO"
   fi
 done
 prog envfrom
 do
-  if $f matches "@spammer\\.test$"
+  if $1 matches "@spammer\\.test>?$"
     reject 550 5.7.1 "Sender refused"
   fi
 done

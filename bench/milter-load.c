@@ -190,6 +190,30 @@ putz(struct conn *c, char cmd, ...)
 	return put(c, cmd, buf, n);
 }
 
+/* macros - SMFIC_MACRO: the command it is for (one byte, not a string),
+   then name, value pairs */
+static int
+macros(struct conn *c, char cmd, ...)
+{
+	unsigned char buf[4096];
+	size_t n = 1;
+	const char *s;
+	va_list ap;
+
+	buf[0] = (unsigned char)cmd;
+	va_start(ap, cmd);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		size_t l = strlen(s) + 1;
+
+		if (n + l > sizeof buf)
+			break;
+		memcpy(buf + n, s, l);
+		n += l;
+	}
+	va_end(ap);
+	return put(c, 'D', buf, n);
+}
+
 /* get - one reply packet; returns the command or -1 */
 static int
 get(struct conn *c, unsigned char *data, size_t *len)
@@ -328,7 +352,7 @@ session(struct worker *w, long id)
 	proto = ntohl(proto);
 
 	/* CONNECT with Postfix's connect macros. */
-	putz(c, 'D', "C", "j", "mx.example.net", "{daemon_name}", "smtpd",
+	macros(c, 'C', "j", "mx.example.net", "{daemon_name}", "smtpd",
 	    "{daemon_addr}", "192.0.2.25", "v", "Postfix 3.7.11", "_",
 	    "client.example.org [198.51.100.7]", (char *)NULL);
 	if (!(proto & P_NOCONNECT)) {
@@ -352,7 +376,7 @@ session(struct worker *w, long id)
 		if (step(w, c, !(proto & P_NR_HELO), 'c', "helo") < 0)
 			goto out;
 	}
-	putz(c, 'D', "M", "{mail_addr}", "sender@example.org", "{mail_host}",
+	macros(c, 'M', "{mail_addr}", "sender@example.org", "{mail_host}",
 	    "example.org", "{mail_mailer}", "smtp", (char *)NULL);
 	if (!(proto & P_NOMAIL)) {
 		putz(c, 'M', "<sender@example.org>", "SIZE=2000", (char *)NULL);
@@ -363,8 +387,8 @@ session(struct worker *w, long id)
 		bool rej = o->k > 0 && i % o->k == 0;
 
 		snprintf(buf, sizeof buf, "user%d@example.com", i);
-		snprintf(buf2, sizeof buf2, "<%s>", buf);
-		putz(c, 'D', "R", "i", "4ABC123DEF", "{rcpt_addr}", buf,
+		snprintf(buf2, sizeof buf2, "<%.200s>", buf);
+		macros(c, 'R', "i", "4ABC123DEF", "{rcpt_addr}", buf,
 		    "{rcpt_host}", "example.com", "{rcpt_mailer}", "smtp",
 		    (char *)NULL);
 		if (!(proto & P_NORCPT)) {
@@ -374,7 +398,7 @@ session(struct worker *w, long id)
 				goto out;
 		}
 	}
-	putz(c, 'D', "T", "i", "4ABC123DEF", (char *)NULL);
+	macros(c, 'T', "i", "4ABC123DEF", (char *)NULL);
 	if (!(proto & P_NODATA)) {
 		put(c, 'T', "", 0);
 		if (step(w, c, !(proto & P_NR_DATA), 'c', "data") < 0)

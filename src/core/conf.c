@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -596,6 +597,8 @@ conf_free(struct config *c)
 	for (i = 0; i < STAGE_COUNT; i++)
 		free(c->by_stage[i]);
 	free(c->hdr);
+	free(c->hdr_bucket);
+	free(c->hdr_next);
 	pcre2_match_context_free(c->mctx);
 	registry_free(c->reg);
 	settings_free(&c->set);
@@ -724,7 +727,24 @@ conf_load(const char *path, struct diag_list *diags)
 	return finish(&b);
 }
 
-/* conf_header_match - mark the header conditions (name, value) satisfies */
+/* conf_header_hash - FNV-1a over the lower-cased name */
+uint32_t
+conf_header_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++) {
+		h ^= (uint32_t)(unsigned char)tolower((unsigned char)*name);
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * conf_header_match - mark the header conditions (name, value) satisfies.
+ * Only the conditions on this header name are looked at (hash index), so
+ * the cost does not grow with the number of header rules.
+ */
 int
 conf_header_match(const struct config *c, const char *name, const char *value,
     size_t len, uint8_t *bits, struct match_scratch *sc)
@@ -732,9 +752,12 @@ conf_header_match(const struct config *c, const char *name, const char *value,
 	unsigned i;
 	int rc = 0, m;
 
+	if (c->nhdr == 0)
+		return 0;
 	if (len > c->set.header_scan_limit)
 		len = c->set.header_scan_limit;
-	for (i = 0; i < c->nhdr; i++) {
+	for (i = c->hdr_bucket[conf_header_hash(name) & c->hdr_mask];
+	    i != UINT_MAX; i = c->hdr_next[i]) {
 		const struct hdr_watch *w = &c->hdr[i];
 
 		if (bits[i / 8] & (1u << (i % 8)))

@@ -74,6 +74,9 @@ struct config {
 	unsigned		 nby_stage[STAGE_COUNT];
 	struct hdr_watch	*hdr;		/* header conditions */
 	unsigned		 nhdr;
+	unsigned		*hdr_bucket;	/* name hash -> first watch, or */
+	unsigned		*hdr_next;	/* UINT_MAX; next watch, same hash */
+	unsigned		 hdr_mask;	/* buckets - 1 (a power of two) */
 	bool			 need_body;	/* a body or size rule exists */
 	bool			 need_headers;	/* a header rule exists */
 	pcre2_match_context	*mctx;
@@ -100,6 +103,9 @@ const char *const *conf_rule_key_names(void);
 
 /* conf_default_path - $(sysconfdir)/esc-milter/esc-milter.conf */
 const char *conf_default_path(void);
+
+/* conf_header_hash - hash of a header name, case-insensitive */
+uint32_t conf_header_hash(const char *name);
 
 /*
  * conf_header_match - set in bits (one per header condition, nhdr bits)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -478,5 +479,24 @@ conf_rules_finish(struct builder *b)
 		}
 	}
 	c->nhdr = b->hdr_bits;
+	/* The hash index of header names, for conf_header_match(). */
+	if (c->nhdr > 0) {
+		unsigned nb = 16, n;
+
+		while (nb < 2 * c->nhdr)
+			nb *= 2;
+		if ((c->hdr_bucket = malloc(nb * sizeof *c->hdr_bucket)) == NULL ||
+		    (c->hdr_next = malloc(c->nhdr * sizeof *c->hdr_next)) == NULL)
+			return b_error(b, c->path, 0, "memory", "out of memory");
+		for (n = 0; n < nb; n++)
+			c->hdr_bucket[n] = UINT_MAX;
+		c->hdr_mask = nb - 1;
+		for (n = c->nhdr; n-- > 0;) {
+			unsigned h = conf_header_hash(c->hdr[n].name) & c->hdr_mask;
+
+			c->hdr_next[n] = c->hdr_bucket[h];
+			c->hdr_bucket[h] = n;
+		}
+	}
 	return 0;
 }

@@ -286,6 +286,62 @@ test_lists(void)
 	diag_list_free(&d);
 }
 
+/* Header conditions are found by name through a hash index: every
+   condition on a name, none of the others, case-insensitively. */
+static void
+test_header_index(void)
+{
+	struct diag_list d;
+	struct config *c;
+	struct match_scratch sc;
+	uint8_t bits[64];
+	char text[16384];
+	size_t n = 0;
+	int i;
+
+	n += (size_t)snprintf(text + n, sizeof text - n,
+	    "rule s1\n if = header Subject ~ /buy/\n reply = 550 5.7.1 x\n"
+	    "rule s2\n if = header subject ~ /now/\n reply = 550 5.7.1 x\n"
+	    "rule spf\n if = header Received-SPF ~ /fail/\n reply = 550 5.7.23 x\n");
+	for (i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+		    "rule h%d\n if = header X-H%d ~ /v/\n reply = 550 5.7.1 x\n", i, i);
+	diag_list_init(&d);
+	memset(&sc, 0, sizeof sc);
+	c = conf_load(write_file("hdr.conf", text), &d);
+	ok(c != NULL, "203 header rules load");
+	if (c == NULL) {
+		dump(&d);
+		return;
+	}
+	ok(match_scratch_init(&sc, c->mctx) == 0, "scratch");
+	is_int(c->nhdr, 203, "203 header conditions");
+	ok(c->hdr_mask + 1 >= 2 * c->nhdr, "the index has room");
+	memset(bits, 0, sizeof bits);
+	ok(conf_header_match(c, "SUBJECT", "buy now", 7, bits, &sc) == 0, "match runs");
+	is_int(bits[0] & 0x07, 0x03, "both Subject conditions, whatever the case, not Received-SPF");
+	memset(bits, 0, sizeof bits);
+	conf_header_match(c, "x-h150", "v", 1, bits, &sc);
+	for (i = 0; i < 203; i++)
+		if ((bits[i / 8] >> (i % 8)) & 1)
+			break;
+	ok(i < 203 && strcmp(c->hdr[i].name, "X-H150") == 0, "X-H150 found by its name");
+	for (i++; i < 203; i++)
+		if ((bits[i / 8] >> (i % 8)) & 1)
+			break;
+	is_int(i, 203, "and nothing else");
+	memset(bits, 0, sizeof bits);
+	conf_header_match(c, "X-H", "v", 1, bits, &sc);
+	conf_header_match(c, "X-H1500", "v", 1, bits, &sc);
+	for (i = 0; i < 8; i++)
+		if (bits[i])
+			break;
+	is_int(i, 8, "prefixes and unknown names match nothing");
+	match_scratch_free(&sc);
+	conf_unref(c);
+	diag_list_free(&d);
+}
+
 int
 main(void)
 {
@@ -296,6 +352,7 @@ main(void)
 
 	if (mkdtemp(dir) == NULL)
 		skip_all("cannot create a temporary directory");
+	test_header_index();
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		diag_list_init(&d);
 		snprintf(name, sizeof name, "bad%zu.conf", i);
