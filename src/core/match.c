@@ -147,9 +147,23 @@ matcher_jit(struct matcher *m)
 		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
 }
 
-/* matcher_parse - "= x", "~ /re/", "in FILE" */
+static int parse(struct matcher *, const char *, enum match_subject,
+	    const char *, struct esc_err *);
+
+/* matcher_parse - "= x", "~ /re/", "in FILE"; on failure nothing is kept */
 int
 matcher_parse(struct matcher *m, const char *spec, enum match_subject subj,
+    const char *basedir, struct esc_err *err)
+{
+	int rc = parse(m, spec, subj, basedir, err);
+
+	if (rc < 0)
+		matcher_free(m);
+	return rc;
+}
+
+static int
+parse(struct matcher *m, const char *spec, enum match_subject subj,
     const char *basedir, struct esc_err *err)
 {
 	const char *p = spec;

@@ -248,9 +248,23 @@ parse_cidrs(struct cond *c, const char *p, const char *basedir,
 	return 0;
 }
 
-/* cond_parse - one "if =" value */
+static int parse_cond(struct cond *, const char *, const char *,
+	    struct esc_err *);
+
+/* cond_parse - one "if =" value; on failure nothing is kept */
 int
 cond_parse(struct cond *c, const char *text, const char *basedir,
+    struct esc_err *err)
+{
+	int rc = parse_cond(c, text, basedir, err);
+
+	if (rc < 0)
+		cond_free(c);
+	return rc;
+}
+
+static int
+parse_cond(struct cond *c, const char *text, const char *basedir,
     struct esc_err *err)
 {
 	char subj[64], tmp[64];

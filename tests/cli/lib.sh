@@ -71,3 +71,9 @@ done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_fail" = 0 ]
 }
+
+# sanitized FILE - FILE was built with AddressSanitizer (memory figures
+# then measure ASan's shadow memory and quarantine, not the program)
+sanitized() {
+	ldd "$1" 2>/dev/null | grep -q libasan
+}
