@@ -11,7 +11,7 @@ MPORT=19021
 PPORT=19022
 DPORT=19023
 
-dns_start "$DPORT" --delay 3 nullmx:slow.test || exit 1
+dns_start "$DPORT" --delay 8 nullmx:slow.test || exit 1
 milter_conf <<CONF
 resolver = 127.0.0.1:$DPORT
 dns_timeout = 1
@@ -100,7 +100,7 @@ like "$(cat "$T/bt.out")" '^\. (451 4\.|554 5\.7\.1 Body refused)' "backtracking
 } | smtp > "$T/many.out"
 is "$(grep -c '^RCPT 450 4\.2\.1 Recipient r[0-9]*@dest\.example busy' "$T/many.out")" 3000 "3000 recipients: each got the rule's reply"
 
-# A slow DNS server (3 s) with dns_timeout = 1: no rejection caused by it,
+# A slow DNS server (8 s) with dns_timeout = 1: no rejection caused by it,
 # the wait bounded.
 start=$(date +%s%3N)
 out=$(smtp <<'S'
@@ -111,7 +111,7 @@ S
 )
 took=$(( $(date +%s%3N) - start ))
 like "$out" 'MAIL 250 2\.1\.0 Ok' "slow DNS: the sender is not rejected"
-ok $([ "$took" -lt 2500 ]; echo $?) "slow DNS: the session took ${took} ms, bounded by dns_timeout (1 s)"
+ok $([ "$took" -lt 5000 ]; echo $?) "slow DNS: the session took ${took} ms, bounded by dns_timeout (1 s), not by the server (8 s)"
 
 ok $(kill -0 "$MILTER_PID" 2>/dev/null; echo $?) "the daemon is still up"
 n=$(grep -c . "$EVENTS")
