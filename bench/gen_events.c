@@ -10,16 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../tests/xrand.h"
+
 static unsigned long long state = 88172645463325252ULL;
 
-static unsigned
-rnd(unsigned n)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return (unsigned)(state % n);
-}
+#define rnd(n)	xrand(&state, (n))
 
 int
 main(int argc, char **argv)

@@ -749,7 +749,7 @@ int
 conf_header_match(const struct config *c, const char *name, const char *value,
     size_t len, uint8_t *bits, struct match_scratch *sc)
 {
-	unsigned i;
+	unsigned i, same = UINT_MAX, other = UINT_MAX;
 	int rc = 0, m;
 
 	if (c->nhdr == 0)
@@ -762,8 +762,16 @@ conf_header_match(const struct config *c, const char *name, const char *value,
 
 		if (bits[i / 8] & (1u << (i % 8)))
 			continue;	/* an earlier occurrence matched */
-		if (!str_caseeq(w->name, name))
+		/* Compare each distinct name once, not once per rule. */
+		if (w->name_id == other)
 			continue;
+		if (w->name_id != same) {
+			if (!str_caseeq(w->name, name)) {
+				other = w->name_id;
+				continue;
+			}
+			same = w->name_id;
+		}
 		m = matcher_match(&c->rules[w->rule].cond[w->cond].m, value, len,
 		    sc);
 		if (m < 0)

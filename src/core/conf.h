@@ -60,6 +60,7 @@ struct settings {
 
 struct hdr_watch {
 	const char	*name;		/* borrowed from the condition */
+	unsigned	 name_id;	/* equal for equal names (any case) */
 	unsigned	 rule, cond;	/* indexes */
 };
 

@@ -497,6 +497,15 @@ conf_rules_finish(struct builder *b)
 			c->hdr_next[n] = c->hdr_bucket[h];
 			c->hdr_bucket[h] = n;
 		}
+		/* A name's id is the index of its first watch (same bucket). */
+		for (n = 0; n < c->nhdr; n++) {
+			unsigned j = c->hdr_bucket[conf_header_hash(c->hdr[n].name) &
+			    c->hdr_mask];
+
+			while (!str_caseeq(c->hdr[j].name, c->hdr[n].name))
+				j = c->hdr_next[j];
+			c->hdr[n].name_id = j;
+		}
 	}
 	return 0;
 }

@@ -135,6 +135,7 @@ parse_regex(struct matcher *m, const char *spec, struct esc_err *err)
 		return err_set(err, NULL, 0, "bad regular expression at offset "
 		    "%zu: %s", (size_t)off, (char *)msg);
 	}
+	prefilter_init(&m->pf, m->re);
 	return 0;
 }
 
@@ -143,8 +144,16 @@ void
 matcher_jit(struct matcher *m)
 {
 	/* JIT is an optimisation; without it the interpreter is used. */
-	if (m->kind == MATCH_RE && m->re != NULL)
-		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+	uint32_t opts = 0;
+
+	if (m->kind != MATCH_RE || m->re == NULL)
+		return;
+	(void)pcre2_pattern_info(m->re, PCRE2_INFO_ALLOPTIONS, &opts);
+	/* pcre2_jit_match() does not check the subject's UTF: only use it
+	   when the pattern is not UTF ("(*UTF)" inside the pattern) or
+	   copes with invalid UTF itself (the u flag). */
+	m->jit = pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE) == 0 &&
+	    (!(opts & PCRE2_UTF) || (opts & PCRE2_MATCH_INVALID_UTF));
 }
 
 static int parse(struct matcher *, const char *, enum match_subject,
@@ -273,8 +282,16 @@ matcher_match(const struct matcher *m, const char *s, size_t len,
 	case MATCH_IN:
 		return match_in(m, s, len);
 	case MATCH_RE:
-		rc = pcre2_match(m->re, (PCRE2_SPTR)s, len, 0, 0, sc->md,
-		    sc->mctx);
+		if (!prefilter_may_match(&m->pf, s, len))
+			return 0;
+		/* The JIT fast path skips checks that cannot fail here
+		   (see matcher_jit). */
+		if (m->jit)
+			rc = pcre2_jit_match(m->re, (PCRE2_SPTR)s, len, 0, 0,
+			    sc->md, sc->mctx);
+		else
+			rc = pcre2_match(m->re, (PCRE2_SPTR)s, len, 0, 0,
+			    sc->md, sc->mctx);
 		if (rc >= 0)
 			return 1;
 		if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)

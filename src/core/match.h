@@ -15,6 +15,7 @@
 #include <pcre2.h>
 
 #include "err.h"
+#include "prefilter.h"
 #include "strset.h"
 
 /* What the matched value is; decides what "= x" and "in FILE" mean. */
@@ -39,6 +40,8 @@ struct matcher {
 	char			*literal;	/* MATCH_EQ, lower-cased */
 	size_t			 litlen;
 	pcre2_code		*re;		/* MATCH_RE */
+	struct re_prefilter	 pf;		/* MATCH_RE: quick "no" */
+	bool			 jit;		/* MATCH_RE: JIT-compiled */
 	struct strset		*set;		/* MATCH_IN (names, addresses, values) */
 	char			**list;		/* MATCH_IN for MS_TEXT, lower-cased */
 	size_t			 nlist;

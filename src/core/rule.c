@@ -438,18 +438,23 @@ rule_eval(const struct rule *r, const struct facts *f, struct eval_ctx *ctx)
 {
 	int pass, v;
 	unsigned i;
+	bool dns = false;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < r->ncond; i++) {
 			const struct cond *c = &r->cond[i];
 
-			if (is_dns(c) != (pass == 1))
+			if (is_dns(c) != (pass == 1)) {
+				dns = true;
 				continue;
+			}
 			if ((v = cond_value(c, f, ctx)) < 0)
 				return -1;
 			if ((v != 0) == c->negate)
 				return 0;
 		}
+		if (!dns)
+			break;		/* no lookup to do */
 	}
 	return 1;
 }

@@ -317,6 +317,10 @@ test_header_index(void)
 	ok(match_scratch_init(&sc, c->mctx) == 0, "scratch");
 	is_int(c->nhdr, 203, "203 header conditions");
 	ok(c->hdr_mask + 1 >= 2 * c->nhdr, "the index has room");
+	ok(c->hdr[0].name_id == c->hdr[1].name_id &&
+	    c->hdr[0].name_id != c->hdr[2].name_id &&
+	    c->hdr[3].name_id != c->hdr[4].name_id,
+	    "one name id for Subject and subject, others apart");
 	memset(bits, 0, sizeof bits);
 	ok(conf_header_match(c, "SUBJECT", "buy now", 7, bits, &sc) == 0, "match runs");
 	is_int(bits[0] & 0x07, 0x03, "both Subject conditions, whatever the case, not Received-SPF");
