@@ -15,7 +15,8 @@
 #                                 under valgrind (errors and leaks fail)
 #   contrib/quickstart.sh fuzz [S]    every libFuzzer target for S seconds (default 30)
 #   contrib/quickstart.sh package build the Debian package from the release tarball
-#                                 (dpkg-buildpackage), install it, start the daemon with
+#                                 (dpkg-buildpackage), check it with lintian, install
+#                                 it, start the daemon with
 #                                 the packaged configuration, check that it answers the
 #                                 milter protocol, remove and purge it (needs root)
 #
@@ -219,6 +220,22 @@ package() {
 	}
 	deb=$(ls "$w"/esc-milter_"$ver"_*.deb)
 	say "built $(basename "$deb")"
+	# Debian's package checker: no error and no warning.
+	if ! command -v lintian >/dev/null && [ "${ESC_NO_APT:-0}" != 1 ] &&
+	    command -v apt-get >/dev/null; then
+		say "installing lintian"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --no-install-recommends lintian >/dev/null
+	fi
+	if command -v lintian >/dev/null; then
+		say "lintian"
+		local lrc=0 lout
+		lout=$(lintian --fail-on error,warning "$w"/esc-milter_"$ver"_*.changes 2>&1) || lrc=$?
+		printf '%s\n' "$lout" | sed -n '/running with root privileges/d; s/^./    &/p'
+		[ "$lrc" = 0 ] || { echo "lintian found errors or warnings" >&2; rc=1; }
+	else
+		say "lintian is not installed: not checked"
+	fi
 	dpkg-deb -c "$deb" | awk '{print "    " $6}' | grep -E 'sbin/|bin/esc$|etc/|systemd|logrotate|man8'
 	say "installing"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
