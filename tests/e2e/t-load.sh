@@ -65,10 +65,10 @@ echo "# milter at the peak: $peak_fd fds, $peak_thr threads, RSS ${peak_rss} KB 
 # connections at once without capping it at a thread-pool size.
 ok $([ "$peak_fd" -ge $(( fd0 + SESSIONS * 3 / 4 )) ]; echo $?) "the milter held ~$SESSIONS connections at once (peak $peak_fd descriptors)"
 
-# Wait for Postfix to log everything, then compare.
-sleep 2
-rejected_pf=$(grep -c 'milter-reject: RCPT from .*: 550 5\.7\.1 Not [23]user@dest\.example' "$POSTFIX_ETC/../maillog")
+# Wait (up to 30 s) for Postfix to log everything, then compare.
 expected=$(( MESSAGES * 2 ))
+wait_until 30 sh -c "[ \$(grep -c 'milter-reject: RCPT from' '$POSTFIX_ETC/../maillog') -ge $expected ]"
+rejected_pf=$(grep -c 'milter-reject: RCPT from .*: 550 5\.7\.1 Not [23]user@dest\.example' "$POSTFIX_ETC/../maillog")
 is "$rejected_pf" "$expected" "Postfix logged $expected rejections (2 of every 4 recipients)"
 wait_until 20 sh -c "[ \$(grep -c '\"rule\":\"half\"' $EVENTS) -ge $expected ]"
 events_n=$(grep -c '"rule":"half"' "$EVENTS")
@@ -76,13 +76,14 @@ is "$events_n" "$rejected_pf" "reply events = Postfix's logged rejections: none 
 is "$(jq -r 'select(.rule=="half") | .recipient' "$EVENTS" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')" \
     "$MESSAGES 2user@dest.example $MESSAGES 3user@dest.example " "each rejected recipient once per message"
 kill -USR2 "$MILTER_PID"
-sleep 0.5
+wait_until 10 grep -q "^esc_milter_rule_matches_total{rule=\"half\",mode=\"enforce\"} $expected\$" "$T/out/esc.prom"
 is "$(sed -n 's/^esc_milter_events_dropped_total //p' "$T/out/esc.prom")" 0 "no event dropped"
 like "$(sed -n 's/^esc_milter_rule_matches_total{rule="half",mode="enforce"} //p' "$T/out/esc.prom")" "^$expected\$" \
     "rule counter = $expected"
 
-# Bounded: the descriptors come back, memory stays modest.
-sleep 3
+# Bounded: the descriptors come back (Postfix's smtpd processes close
+# their milter connections as their sessions end), memory stays modest.
+wait_until 20 sh -c "[ \$(ls /proc/$MILTER_PID/fd | wc -l) -le $(( fd0 + 5 )) ]"
 fd1=$(fds)
 rss1=$(rss)
 ok $([ "$fd1" -le $(( fd0 + 5 )) ]; echo $?) "file descriptors back to $fd1 after the load (before: $fd0, peak: $peak_fd)"
