@@ -230,9 +230,17 @@ smtp_from() {
 	"$PY" "$SMTPC" --source "$1" "127.0.0.1:$PPORT"
 }
 
-# events FILTER - wait briefly for the writer thread, then select
+# events FILTER - wait for the writer thread (the file has stopped
+# growing: 0.3 s at least, up to 10 s on a slow machine), then select
 events() {
+	local i prev=-1 cur
 	sleep 0.3
+	for ((i = 0; i < 50; i++)); do
+		cur=$(stat -c %s "$EVENTS" 2>/dev/null || echo 0)
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.2
+	done
 	[ -f "$EVENTS" ] || { echo ""; return; }
 	jq -c "$1" < "$EVENTS"
 }
