@@ -225,7 +225,8 @@ package() {
 	    command -v apt-get >/dev/null; then
 		say "installing lintian"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		    --no-install-recommends lintian >/dev/null
+		    --no-install-recommends lintian >/dev/null ||
+		    say "could not install lintian"
 	fi
 	if command -v lintian >/dev/null; then
 		say "lintian"
