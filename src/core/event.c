@@ -23,8 +23,13 @@ event_strn(const char *s, size_t len)
 
 	if (s == NULL)
 		return json_null();
-	if (len > EVENT_STR_MAX)
+	if (len > EVENT_STR_MAX) {
+		/* Cut before a character, not inside one (at most 3 bytes
+		   back), so valid UTF-8 stays valid. */
 		len = EVENT_STR_MAX;
+		for (n = 0; n < 3 && ((unsigned char)s[len] & 0xc0) == 0x80; n++)
+			len--;
+	}
 	n = utf8_escape(s, len, buf, sizeof buf, true);
 	return json_stringn(buf, n);
 }

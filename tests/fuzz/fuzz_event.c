@@ -66,13 +66,21 @@ static void
 check_field(json_t *o, const char *path1, const char *path2, const char *want)
 {
 	json_t *v = json_object_get(o, path1);
+	size_t n;
 
 	if (path2 != NULL)
 		v = json_object_get(v, path2);
+
 	if (want == NULL || !utf8_valid(want, strlen(want)))
 		return;
 	FUZZ_CHECK(json_is_string(v));
-	FUZZ_CHECK(strcmp(json_string_value(v), want) == 0);
+	/* Strings over 4096 bytes are cut before the character that
+	   crosses that mark (docs/events.md). */
+	if ((n = strlen(want)) > 4096)
+		for (n = 4096; ((unsigned char)want[n] & 0xc0) == 0x80; n--)
+			;
+	FUZZ_CHECK(strlen(json_string_value(v)) == n &&
+	    strncmp(json_string_value(v), want, n) == 0);
 }
 
 int
@@ -143,10 +151,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					FUZZ_CHECK(jscan_unescape(&sp[k], buf,
 					    sizeof buf) < sizeof buf);
 				}
+		/* What jansson reads, the scanner reads too.  Except a raw
+		   NUL byte: jansson 2.14 takes one after a literal as the end
+		   of the token ({"a":1<NUL>} loads), RFC 8259 does not allow
+		   it anywhere, and the scanner refuses it (a log line with a
+		   NUL byte is a bad line). */
 		j = json_loadb((const char *)data, size,
 		    JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-		if (j != NULL && json_is_object(j) && depth(j) <= JSCAN_MAX_DEPTH)
+		if (j != NULL && json_is_object(j) && depth(j) <= JSCAN_MAX_DEPTH &&
+		    memchr(data, '\0', size) == NULL)
 			FUZZ_CHECK(rc == 0);
+		if (memchr(data, '\0', size) != NULL)
+			FUZZ_CHECK(rc != 0);
 		json_decref(j);
 	}
 	return 0;

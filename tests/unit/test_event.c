@@ -86,6 +86,37 @@ main(void)
 	ok(strstr(json_string_value(back), "\\x00tail") != NULL, "NUL escaped with explicit length");
 	json_decref(back);
 
+	/* Over 4096 bytes: cut before the character that crosses the mark. */
+	{
+		static const struct {
+			size_t	 pad;		/* 'a' bytes before the character */
+			const char *ch;
+			size_t	 want;
+		} cuts[] = {
+			{ 4094, "\xc3\xa9", 4096 },		/* ends at the mark */
+			{ 4095, "\xc3\xa9", 4095 },		/* 2 bytes across it */
+			{ 4094, "\xe2\x82\xac", 4094 },	/* 3 bytes */
+			{ 4093, "\xf0\x9f\x93\xa7", 4093 },	/* 4 bytes */
+			{ 4095, "\xf0\x9f\x93\xa7", 4095 },
+			{ 5000, "", 4096 },			/* ASCII */
+		};
+		char big[6000];
+		size_t k, n;
+
+		for (k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+			memset(big, 'a', cuts[k].pad);
+			n = cuts[k].pad + strlen(cuts[k].ch);
+			memcpy(big + cuts[k].pad, cuts[k].ch, strlen(cuts[k].ch));
+			memcpy(big + n, "tail", 4);
+			back = event_strn(big, n + 4);
+			is_int(strlen(json_string_value(back)), cuts[k].want,
+			    "%zu bytes, a %zu-byte character at %zu: cut to %zu, "
+			    "no escape", n + 4, strlen(cuts[k].ch), cuts[k].pad,
+			    cuts[k].want);
+			json_decref(back);
+		}
+	}
+
 	/* An MTA reject without a basic code; an unregistered code. */
 	re.source = "mta";
 	re.rule = NULL;
