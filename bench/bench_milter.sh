@@ -10,6 +10,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$(cd "${1:-$top}" && pwd)
+. "$top/tests/e2e/postfix-master.sh"
 ESC_MILTER="$b/src/milter/esc-milter"
 LOAD="$b/bench/milter-load"
 NULL="$b/bench/null-milter"
@@ -281,26 +282,7 @@ maillog_file = $pf/maillog
 alias_database =
 smtputf8_enable = no
 CF
-	cat > "$pf/etc/master.cf" <<CF
-127.0.0.1:$SPORT inet n - n - - smtpd
-pickup unix n - n 60 1 pickup
-cleanup unix n - n - 0 cleanup
-qmgr unix n - n 300 1 qmgr
-rewrite unix - - n - - trivial-rewrite
-bounce unix - - n - 0 bounce
-defer unix - - n - 0 bounce
-trace unix - - n - 0 bounce
-verify unix - - n - 1 verify
-flush unix n - n 1000? 0 flush
-proxymap unix - - n - - proxymap
-showq unix n - n - - showq
-error unix - - n - - error
-retry unix - - n - - error
-discard unix - - n - - discard
-anvil unix - - n - 1 anvil
-scache unix - - n - 1 scache
-postlog unix-dgram n - n - 1 postlogd
-CF
+	postfix_master_cf "127.0.0.1:$SPORT" > "$pf/etc/master.cf"
 	PF_ETC="$pf/etc"
 	smtp_run() {
 		local label=$1 t0 t1

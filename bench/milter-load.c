@@ -168,24 +168,34 @@ put(struct conn *c, char cmd, const void *data, size_t len)
 	return 0;
 }
 
+/* pack - append the NUL-terminated strings of ap (up to NULL) to buf at
+   n; what does not fit is left out.  The new length. */
+static size_t
+pack(unsigned char *buf, size_t size, size_t n, va_list ap)
+{
+	const char *s;
+
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		size_t l = strlen(s) + 1;
+
+		if (n + l > size)
+			break;
+		memcpy(buf + n, s, l);
+		n += l;
+	}
+	return n;
+}
+
 /* putz - a packet made of NUL-terminated strings (the last list ends with NULL) */
 static int
 putz(struct conn *c, char cmd, ...)
 {
 	unsigned char buf[4096];
-	size_t n = 0;
-	const char *s;
+	size_t n;
 	va_list ap;
 
 	va_start(ap, cmd);
-	while ((s = va_arg(ap, const char *)) != NULL) {
-		size_t l = strlen(s) + 1;
-
-		if (n + l > sizeof buf)
-			break;
-		memcpy(buf + n, s, l);
-		n += l;
-	}
+	n = pack(buf, sizeof buf, 0, ap);
 	va_end(ap);
 	return put(c, cmd, buf, n);
 }
@@ -196,20 +206,12 @@ static int
 macros(struct conn *c, char cmd, ...)
 {
 	unsigned char buf[4096];
-	size_t n = 1;
-	const char *s;
+	size_t n;
 	va_list ap;
 
 	buf[0] = (unsigned char)cmd;
 	va_start(ap, cmd);
-	while ((s = va_arg(ap, const char *)) != NULL) {
-		size_t l = strlen(s) + 1;
-
-		if (n + l > sizeof buf)
-			break;
-		memcpy(buf + n, s, l);
-		n += l;
-	}
+	n = pack(buf, sizeof buf, 1, ap);
 	va_end(ap);
 	return put(c, 'D', buf, n);
 }

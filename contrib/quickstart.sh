@@ -119,22 +119,32 @@ find_shared() {
 	done
 }
 
-test_() {
-	build
-	sendmail_rig
+# use_shared - point the tests at ../shared (registry, corpus) when found
+use_shared() {
 	local shared
-	shared=$(find_shared)
+	shared=$(cd "$here" && find_shared)
 	if [ -n "$shared" ]; then
 		export ESC_SHARED_DIR="$shared"
 		say "using the shared registry and corpus in $shared"
 	else
 		say "no shared corpus found: the tests that need it will skip"
 	fi
+}
+
+# failing_logs LOG... - the end of each test log that records a failure
+failing_logs() {
+	grep -l -E '^(FAIL|ERROR)' "$@" 2>/dev/null |
+	    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+}
+
+test_() {
+	build
+	sendmail_rig
+	use_shared
 	say "running make check"
 	if ! make -j"$(nproc)" check; then
 		say "make check failed; the failing logs:"
-		grep -l -E '^(FAIL|ERROR)' $(find . -name '*.log' -not -name config.log) 2>/dev/null |
-		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		failing_logs $(find . -name '*.log' -not -name config.log)
 		return 1
 	fi
 	say "all tests passed"
@@ -159,7 +169,7 @@ copy_tree() {
 sanitize() {
 	deps
 	sendmail_rig
-	local d="$here/_san/src" shared
+	local d="$here/_san/src"
 	say "copying the sources to $d"
 	copy_tree "$d"
 	cd "$d"
@@ -168,14 +178,12 @@ sanitize() {
 		./configure --enable-sanitizers --enable-werror >/dev/null
 	}
 	make -j"$(nproc)" >/dev/null
-	shared=$(cd "$here" && find_shared)
-	[ -n "$shared" ] && export ESC_SHARED_DIR="$shared"
+	use_shared
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=23}
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 	say "running make check with ASan and UBSan"
 	if ! make -j"$(nproc)" check; then
-		grep -l -E '^(FAIL|ERROR)' $(find . -name '*.log' -not -name config.log) 2>/dev/null |
-		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		failing_logs $(find . -name '*.log' -not -name config.log)
 		return 1
 	fi
 	say "all tests passed under the sanitizers"
@@ -187,8 +195,7 @@ valgrind_() {
 	sendmail_rig
 	say "running the daemon's end-to-end tests under valgrind"
 	if ! ESC_VALGRIND=1 make check TESTS="$(make -s print-valgrind-tests)"; then
-		grep -l -E '^(FAIL|ERROR)' tests/e2e/*.log 2>/dev/null |
-		    while read -r f; do echo "---- $f"; tail -60 "$f"; done
+		failing_logs tests/e2e/*.log
 		return 1
 	fi
 	say "no valgrind error, no leak"

@@ -185,24 +185,54 @@ jscan_keys(struct jscan_keys *ks, const char *const *keys, unsigned n)
 	}
 }
 
+/* enter - at '{' or '[': 0 when it closes at once, 1 when members
+   follow, -1 when nested too deep */
+static int
+enter(struct scan *sc, char close)
+{
+	if (++sc->depth > JSCAN_MAX_DEPTH)
+		return -1;
+	sc->pos++;
+	ws(sc);
+	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
+		sc->pos++;
+		sc->depth--;
+		return 0;
+	}
+	return 1;
+}
+
+/* next - after a member: 1 when another follows, 0 at the closing
+   character, -1 for anything else */
+static int
+next(struct scan *sc, char close)
+{
+	ws(sc);
+	if (sc->pos >= sc->len)
+		return -1;
+	if (sc->s[sc->pos] == ',') {
+		sc->pos++;
+		ws(sc);
+		return 1;
+	}
+	if (sc->s[sc->pos] == close) {
+		sc->pos++;
+		sc->depth--;
+		return 0;
+	}
+	return -1;
+}
+
 /* object - at '{'; outer is the key naming it (NULL at the top) */
 static int
 object(struct scan *sc, const char *outer, size_t olen, bool top)
 {
 	struct jspan key;
+	int rc, w;
 
-	if (++sc->depth > JSCAN_MAX_DEPTH)
-		return -1;
-	sc->pos++;
-	ws(sc);
-	if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
-		sc->pos++;
-		sc->depth--;
-		return 0;
-	}
-	for (;;) {
-		int w;
-
+	if ((rc = enter(sc, '}')) <= 0)
+		return rc;
+	do {
 		if (sc->pos >= sc->len || sc->s[sc->pos] != '"' ||
 		    string(sc, &key) < 0)
 			return -1;
@@ -217,53 +247,22 @@ object(struct scan *sc, const char *outer, size_t olen, bool top)
 		if (value(sc, w >= 0 ? &sc->out[w] : NULL,
 		    top ? key.p : NULL, top ? key.len : 0) < 0)
 			return -1;
-		ws(sc);
-		if (sc->pos >= sc->len)
-			return -1;
-		if (sc->s[sc->pos] == ',') {
-			sc->pos++;
-			ws(sc);
-			continue;
-		}
-		if (sc->s[sc->pos] == '}') {
-			sc->pos++;
-			sc->depth--;
-			return 0;
-		}
-		return -1;
-	}
+	} while ((rc = next(sc, '}')) > 0);
+	return rc;
 }
 
 static int
 array(struct scan *sc)
 {
-	if (++sc->depth > JSCAN_MAX_DEPTH)
-		return -1;
-	sc->pos++;
-	ws(sc);
-	if (sc->pos < sc->len && sc->s[sc->pos] == ']') {
-		sc->pos++;
-		sc->depth--;
-		return 0;
-	}
-	for (;;) {
+	int rc;
+
+	if ((rc = enter(sc, ']')) <= 0)
+		return rc;
+	do {
 		if (value(sc, NULL, NULL, 0) < 0)
 			return -1;
-		ws(sc);
-		if (sc->pos >= sc->len)
-			return -1;
-		if (sc->s[sc->pos] == ',') {
-			sc->pos++;
-			ws(sc);
-			continue;
-		}
-		if (sc->s[sc->pos] == ']') {
-			sc->pos++;
-			sc->depth--;
-			return 0;
-		}
-		return -1;
-	}
+	} while ((rc = next(sc, ']')) > 0);
+	return rc;
 }
 
 static int

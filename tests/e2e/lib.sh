@@ -22,6 +22,7 @@ MILTER="$top_builddir/src/milter/esc-milter"
 SMTPC="$top_srcdir/tests/e2e/smtpc.py"
 PY=$(command -v python3 || true)
 E2E_PIDS=()
+. "$top_srcdir/tests/e2e/postfix-master.sh"
 
 need() {
 	local cmd=$1
@@ -182,29 +183,10 @@ CF
 	for line in "$@"; do
 		postconf -c "$pf/etc" -e "$line"
 	done
-	cat > "$pf/etc/master.cf" <<CF
-127.0.0.1:$PPORT inet n - n - - smtpd
-pickup unix n - n 60 1 pickup
-cleanup unix n - n - 0 cleanup
-qmgr unix n - n 300 1 qmgr
-rewrite unix - - n - - trivial-rewrite
-bounce unix - - n - 0 bounce
-defer unix - - n - 0 bounce
-trace unix - - n - 0 bounce
-verify unix - - n - 1 verify
-flush unix n - n 1000? 0 flush
-proxymap unix - - n - - proxymap
-showq unix n - n - - showq
-error unix - - n - - error
-retry unix - - n - - error
-discard unix - - n - - discard
-smtp unix - - n - - smtp
-relay unix - - n - - smtp
-anvil unix - - n - 1 anvil
-scache unix - - n - 1 scache
-postlog unix-dgram n - n - 1 postlogd
-${POSTFIX_MASTER_EXTRA:-}
-CF
+	{
+		postfix_master_cf "127.0.0.1:$PPORT"
+		printf '%s\n' "${POSTFIX_MASTER_EXTRA:-}"
+	} > "$pf/etc/master.cf"
 	postfix -c "$pf/etc" check >>"$T/postfix-check.log" 2>&1 || true
 	if ! postfix -c "$pf/etc" start >>"$T/postfix-check.log" 2>&1; then
 		echo "# postfix did not start:"
@@ -270,18 +252,25 @@ sunk() {
 	grep -l -- "$1" "$T"/sink/* 2>/dev/null | head -1 | xargs -r cat
 }
 
-# sendmail_setup - a Sendmail .cf that uses the milter on $MPORT, run with
-# `sendmail -bs` in its own UTS namespace (facts/sendmail-rig.md)
-sendmail_setup() {
+# sendmail_need - the Sendmail rig in $SM_ROOT and the tools to run it,
+# or skip
+sendmail_need() {
 	SM_ROOT=${ESC_SENDMAIL_ROOT:-$HOME/.cache/esc-milter/sendmail}
 	[ -x "$SM_ROOT/usr/libexec/sendmail/sendmail" ] ||
 	    skip_all "Sendmail rig not prepared in $SM_ROOT (run tests/e2e/sendmail-rig.sh, or contrib/quickstart.sh deps)"
 	need m4 m4
 	need unshare util-linux
+}
+
+# sendmail_cf NAME - $T/sm/NAME.cf from the m4 lines on stdin, between
+# what every test configuration has (a private queue, no aliases, the
+# local and smtp mailers)
+sendmail_cf() {
 	local sm="$T/sm"
 	mkdir -p "$sm/queue"
 	touch "$sm/statistics"
-	cat > "$sm/test.mc" <<MC
+	{
+		cat <<MC
 divert(-1)
 divert(0)dnl
 include(\`$SM_ROOT/usr/share/sendmail/cf/m4/cf.m4')dnl
@@ -291,14 +280,26 @@ define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`QUEUE_DIR', \`$sm/queue')dnl
 define(\`STATUS_FILE', \`$sm/statistics')dnl
 define(\`ALIAS_FILE', \`')dnl
+MC
+		cat
+		cat <<'MC'
+FEATURE(`accept_unresolvable_domains')dnl
+MAILER(`local')dnl
+MAILER(`smtp')dnl
+MC
+	} > "$sm/$1.mc"
+	m4 "$sm/$1.mc" > "$sm/$1.cf"
+}
+
+# sendmail_setup - a Sendmail .cf that uses the milter on $MPORT, run with
+# `sendmail -bs` in its own UTS namespace (facts/sendmail-rig.md)
+sendmail_setup() {
+	sendmail_need
+	sendmail_cf test <<MC || return 1
 define(\`confMILTER_MACROS_ENVRCPT', \`{rcpt_mailer}, {rcpt_host}, {rcpt_addr}')dnl
 INPUT_MAIL_FILTER(\`esc', \`S=inet:$MPORT@127.0.0.1, F=T, T=S:10s;R:10s;E:1m')dnl
-FEATURE(\`accept_unresolvable_domains')dnl
-MAILER(\`local')dnl
-MAILER(\`smtp')dnl
 MC
-	m4 "$sm/test.mc" > "$sm/test.cf" || return 1
-	SM_CF="$sm/test.cf"
+	SM_CF="$T/sm/test.cf"
 }
 
 # sendmail_smtp - one SMTP session with `sendmail -bs` (script on stdin)

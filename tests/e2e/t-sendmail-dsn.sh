@@ -11,11 +11,7 @@ MPORT=18981
 PPORT=18982
 RPORT=18983
 SPORT=18984
-SM_ROOT=${ESC_SENDMAIL_ROOT:-$HOME/.cache/esc-milter/sendmail}
-[ -x "$SM_ROOT/usr/libexec/sendmail/sendmail" ] ||
-    skip_all "Sendmail rig not prepared in $SM_ROOT (run tests/e2e/sendmail-rig.sh, or contrib/quickstart.sh deps)"
-need m4 m4
-need unshare util-linux
+sendmail_need
 
 milter_conf <<'CONF'
 annotate_dsn = yes
@@ -30,27 +26,12 @@ postfix_start \
 
 # Sendmail relays everything to the "remote" smtpd.
 sm="$T/sm"
-mkdir -p "$sm/queue"
-touch "$sm/statistics"
-cat > "$sm/relay.mc" <<MC
-divert(-1)
-divert(0)dnl
-include(\`$SM_ROOT/usr/share/sendmail/cf/m4/cf.m4')dnl
-OSTYPE(\`linux')dnl
-define(\`confDOMAIN_NAME', \`mx.test.example')dnl
-define(\`confDONT_PROBE_INTERFACES', \`True')dnl
-define(\`QUEUE_DIR', \`$sm/queue')dnl
-define(\`STATUS_FILE', \`$sm/statistics')dnl
-define(\`ALIAS_FILE', \`')dnl
+sendmail_cf relay <<MC || exit 1
 define(\`SMART_HOST', \`[127.0.0.1]')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $RPORT')dnl
 define(\`ESMTP_MAILER_ARGS', \`TCP \$h $RPORT')dnl
 FEATURE(\`nocanonify')dnl
-FEATURE(\`accept_unresolvable_domains')dnl
-MAILER(\`local')dnl
-MAILER(\`smtp')dnl
 MC
-m4 "$sm/relay.mc" > "$sm/relay.cf" || exit 1
 
 printf 'From: author@src.example\nSubject: for Sendmail to bounce\nMessage-ID: <sm-bounce-1@src.example>\n\nhello\n' |
     timeout 120 unshare -u sh -c "hostname mx.test.example; exec $SM_ROOT/usr/libexec/sendmail/sendmail -C $sm/relay.cf -odi -oem -f author@src.example gone@remote.example quota@remote.example fine@remote.example" \

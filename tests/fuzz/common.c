@@ -8,6 +8,18 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "registry.h"
+
+struct registry *
+fuzz_registry(void)
+{
+	static struct registry *reg;
+	struct esc_err err;
+
+	if (reg == NULL && (reg = registry_new_builtin(&err)) == NULL)
+		abort();
+	return reg;
+}
 
 char *
 fuzz_cstr(const uint8_t *data, size_t size)

@@ -11,7 +11,14 @@
 #include <stdint.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* called once before the first input, by libFuzzer and by standalone.c */
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
+
+struct registry;
+
+/* fuzz_registry - the built-in registry, built once (abort() on failure);
+   never freed */
+struct registry *fuzz_registry(void);
 
 /* fuzz_cstr - a NUL-terminated copy of (data, size); caller frees */
 char	*fuzz_cstr(const uint8_t *data, size_t size);

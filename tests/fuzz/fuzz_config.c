@@ -22,12 +22,9 @@ static char path[64];
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct esc_err err;
-
 	(void)argc;
 	(void)argv;
-	if ((reg = registry_new_builtin(&err)) == NULL)
-		abort();
+	reg = fuzz_registry();
 	snprintf(path, sizeof path, "/tmp/esc-fuzz-conf.%ld", (long)getpid());
 	return 0;
 }
@@ -42,8 +39,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fp;
 	int k;
 
-	if (reg == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	diag_list_init(&diags);
 	lc.reg = reg;
 	lc.diags = &diags;

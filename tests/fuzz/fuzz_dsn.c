@@ -18,12 +18,9 @@ static struct registry *reg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct esc_err err;
-
 	(void)argc;
 	(void)argv;
-	if ((reg = registry_new_builtin(&err)) == NULL)
-		abort();
+	reg = fuzz_registry();
 	return 0;
 }
 
@@ -35,8 +32,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char hdr[1024];
 	size_t i, n;
 
-	if (reg == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	if (c == NULL)
 		abort();
 	dsn_init(&d);

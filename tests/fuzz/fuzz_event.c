@@ -26,13 +26,10 @@ static struct registry *reg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct esc_err err;
-
 	(void)argc;
 	(void)argv;
 	json_object_seed(1);
-	if ((reg = registry_new_builtin(&err)) == NULL)
-		abort();
+	reg = fuzz_registry();
 	return 0;
 }
 
@@ -94,8 +91,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *j;
 	json_error_t jerr;
 
-	if (reg == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	for (i = 0; i <= size && k < NP; i++)
 		if (i == size || data[i] == 0xff) {
 			piece[k++] = fuzz_cstr(data + start, i - start);

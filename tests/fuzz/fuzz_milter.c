@@ -115,8 +115,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool open = false;
 	unsigned long p0, p1, p2, p3;
 
-	if (rt.sink == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	memset(&ctx, 0, sizeof ctx);
 	while (in.n >= 2) {
 		uint8_t op = in.p[0] % 12, len = in.p[1];

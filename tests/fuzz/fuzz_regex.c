@@ -62,8 +62,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t plen, off;
 	int jit;
 
-	if (limits == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	if (nl == NULL)
 		return 0;
 	plen = (size_t)(nl - (const char *)data);

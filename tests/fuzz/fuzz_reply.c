@@ -20,12 +20,9 @@ static struct registry *reg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct esc_err err;
-
 	(void)argc;
 	(void)argv;
-	if ((reg = registry_new_builtin(&err)) == NULL)
-		abort();
+	reg = fuzz_registry();
 	return 0;
 }
 
@@ -41,8 +38,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	int st, flags;
 
-	if (reg == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	for (flags = 0; flags < 4; flags++) {
 		n = xcode_parse(s, size, flags, &x, NULL);
 		if (n > 0) {
