@@ -71,7 +71,7 @@ xcode_item(const struct registry *reg, const struct xcode *x)
 
 	o = json_pack("{s:s, s:s, s:b, s:i, s:s?, s:i, s:s?, s:s, s:i, s:b, s:b, s:s}",
 	    "kind", "xcode", "xcode", code, "valid", 1,
-	    "class", (int)x->cls, "class_name", class_name(x->cls),
+	    "class", (int)x->cls, "class_name", registry_class_name(x->cls),
 	    "subject", (int)x->subject, "subject_name", subject_name(x->subject),
 	    "category", category_name(cat),
 	    "detail", (int)x->detail,

@@ -122,7 +122,7 @@ lint_file(struct lint_opts *o, const char *path, struct diag_list *diags,
 
 		if (cfg != NULL)
 			*ncodes = cfg->nrules;
-		conf_unref(cfg);
+		conf_free(cfg);
 		break;
 	}
 	case LT_POSTFIX_MAIN:

@@ -3,10 +3,10 @@
  * load-time validation.
  *
  * conf_load() reads a file (and its includes) and returns a new config
- * with one reference, or NULL when any error-level diagnostic was found
+ * owned by the caller, or NULL when any error-level diagnostic was found
  * (all of them are in diags, each with FILE:LINE).  A config is immutable
- * once loaded; threads share it by reference count: conf_ref() and
- * conf_unref() are atomic, the last unref frees it.
+ * once loaded, so threads may read it without locks; its lifetime is the
+ * owner's business (the daemon shares it by reference count, runtime.h).
  *
  * Used by esc-milter (start, reload, -n) and by `esc lint`, so the daemon
  * and the linter can never disagree about a file.
@@ -14,7 +14,6 @@
 #ifndef ESC_CONF_H
 #define ESC_CONF_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,7 +64,6 @@ struct hdr_watch {
 };
 
 struct config {
-	atomic_uint		 refs;
 	char			*path;		/* NULL: built-in defaults */
 	struct settings		 set;
 	struct registry		*reg;
@@ -90,11 +88,8 @@ struct config *conf_load(const char *path, struct diag_list *diags);
 /* conf_defaults - the built-in defaults (no file); NULL on ENOMEM */
 struct config *conf_defaults(struct diag_list *diags);
 
-/* conf_ref - take a reference (returns its argument) */
-struct config *conf_ref(struct config *);
-
-/* conf_unref - drop a reference; frees on the last one (NULL is fine) */
-void	conf_unref(struct config *);
+/* conf_free - release a configuration and all it owns (NULL is fine) */
+void	conf_free(struct config *);
 
 /* conf_setting_names - NULL-terminated list of every setting name */
 const char *const *conf_setting_names(void);

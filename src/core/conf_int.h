@@ -32,11 +32,22 @@ struct builder {
 	unsigned		 hdr_bits;	/* header conditions so far */
 };
 
-/* diagnostics helpers; both return -1 */
-int	b_error(struct builder *, const char *file, int line, const char *id,
-	    const char *fmt, ...) __attribute__((__format__(__printf__, 5, 6)));
-void	b_warn(struct builder *, const char *file, int line, const char *id,
-	    const char *fmt, ...) __attribute__((__format__(__printf__, 5, 6)));
+/* conf_diag - record a diagnostic (errors make the load fail); -1 */
+int	conf_diag(struct builder *, enum severity, const char *file, int line,
+	    const char *id, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 6, 7)));
+#define conf_error(b, ...)	conf_diag((b), SEV_ERROR, __VA_ARGS__)
+#define conf_warn(b, ...)	((void)conf_diag((b), SEV_WARNING, __VA_ARGS__))
+
+/* conf_settings_defaults - every setting at its default; -1 on ENOMEM */
+int	conf_settings_defaults(struct builder *);
+
+/* conf_settings_free - what struct settings owns */
+void	conf_settings_free(struct settings *);
+
+/* conf_setting_where - where a setting was set (NULL, 0: its default) */
+void	conf_setting_where(const struct builder *, const char *name,
+	    const char **file, int *line);
 
 /* conf_read_file - read one file (and its includes) into the builder */
 int	conf_read_file(struct builder *, const char *path, int depth,

@@ -73,12 +73,12 @@ do_include(struct builder *b, const char *file, int line, const char *pattern,
 	rc = glob(full, GLOB_ERR, NULL, &g);
 	if (rc == GLOB_NOMATCH) {
 		if (strpbrk(full, "*?[") == NULL)
-			b_error(b, file, line, "include", "include = %s: no such "
+			conf_error(b, file, line, "include", "include = %s: no such "
 			    "file", full);
 		return;
 	}
 	if (rc != 0) {
-		b_error(b, file, line, "include", "include = %s: cannot read "
+		conf_error(b, file, line, "include", "include = %s: cannot read "
 		    "the directory", full);
 		return;
 	}
@@ -117,7 +117,7 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 
 		if (strchr(n, '=') == NULL) {
 			if (!is_name(n, strlen(n))) {
-				b_error(b, file, line, "syntax", "a rule name is made "
+				conf_error(b, file, line, "syntax", "a rule name is made "
 				    "of letters, digits, '-' and '_': \"%s\"", n);
 				b->cur = -1;
 				*in_rule = true;	/* skip its keys */
@@ -129,7 +129,7 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 		}
 	}
 	if ((eq = strchr(s, '=')) == NULL) {
-		b_error(b, file, line, "syntax", "expected \"name = value\" or "
+		conf_error(b, file, line, "syntax", "expected \"name = value\" or "
 		    "\"rule NAME\", found \"%.60s\"", s);
 		return;
 	}
@@ -140,13 +140,13 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 	name[nlen] = '\0';
 	value = str_trim(eq + 1);
 	if (!is_name(name, nlen)) {
-		b_error(b, file, line, "syntax", "\"%s\" is not a setting name; "
+		conf_error(b, file, line, "syntax", "\"%s\" is not a setting name; "
 		    "expected \"name = value\"", name);
 		return;
 	}
 	if (strcmp(name, "include") == 0) {
 		if (*value == '\0')
-			b_error(b, file, line, "include", "include needs a file "
+			conf_error(b, file, line, "include", "include needs a file "
 			    "name or a pattern");
 		else
 			do_include(b, file, line, value, depth);
@@ -160,12 +160,12 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 			const char *sug;
 
 			if (conf_is_setting(name)) {
-				b_error(b, file, line, "syntax", "%s is a global "
+				conf_error(b, file, line, "syntax", "%s is a global "
 				    "setting: put it before the first rule", name);
 				return;
 			}
 			sug = conf_suggest(name, conf_rule_key_names());
-			b_error(b, file, line, "unknown-key", "unknown rule key "
+			conf_error(b, file, line, "unknown-key", "unknown rule key "
 			    "\"%s\"%s%s%s", name, sug ? " (did you mean " : "",
 			    sug ? sug : "", sug ? "?)" : "");
 		}
@@ -177,7 +177,7 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 
 		if (sug == NULL)
 			sug = conf_suggest(name, conf_rule_key_names());
-		b_error(b, file, line, "unknown-key", "unknown setting \"%s\"%s%s%s",
+		conf_error(b, file, line, "unknown-key", "unknown setting \"%s\"%s%s%s",
 		    name, sug ? " (did you mean " : "", sug ? sug : "",
 		    sug ? "?)" : "");
 	}
@@ -195,17 +195,17 @@ conf_read_file(struct builder *b, const char *path, int depth,
 	int saved_cur = b->cur;
 
 	if (depth > CONF_MAX_INCLUDE_DEPTH)
-		return b_error(b, from_file, from_line, "include", "includes "
+		return conf_error(b, from_file, from_line, "include", "includes "
 		    "nested more than %d deep (a loop?) at %s",
 		    CONF_MAX_INCLUDE_DEPTH, path);
 	if ((buf = read_all(path, &len)) == NULL)
-		return b_error(b, from_file ? from_file : path, from_line,
+		return conf_error(b, from_file ? from_file : path, from_line,
 		    "file", "cannot read %s: %s", path,
 		    errno == EFBIG ? "not a regular file of at most 16 MB" :
 		    strerror(errno));
 	if (memchr(buf, '\0', len) != NULL) {
 		free(buf);
-		return b_error(b, path, 0, "file", "%s contains NUL bytes; is it "
+		return conf_error(b, path, 0, "file", "%s contains NUL bytes; is it "
 		    "a text file?", path);
 	}
 	b->cur = -1;
@@ -228,7 +228,7 @@ conf_read_file(struct builder *b, const char *path, int depth,
 		if (ll > 0 && p[ll - 1] == '\r')
 			p[--ll] = '\0';
 		if (ll > CONF_MAX_LINE) {
-			b_error(b, path, line, "syntax", "line longer than %d bytes",
+			conf_error(b, path, line, "syntax", "line longer than %d bytes",
 			    CONF_MAX_LINE);
 			p = nl ? nl + 1 : buf + len;
 			continue;
@@ -254,7 +254,7 @@ conf_read_file(struct builder *b, const char *path, int depth,
 			ql = strlen(q);
 			if (acclen + ql > CONF_MAX_LINE ||
 			    (n = realloc(acc, acclen + ql + 1)) == NULL) {
-				b_error(b, path, start, "syntax", "continued line "
+				conf_error(b, path, start, "syntax", "continued line "
 				    "too long");
 				free(acc);
 				acc = NULL;
@@ -266,7 +266,7 @@ conf_read_file(struct builder *b, const char *path, int depth,
 			acclen += ql;
 		}
 		if (acc == NULL) {
-			b_error(b, path, line, "memory", "out of memory");
+			conf_error(b, path, line, "memory", "out of memory");
 			break;
 		}
 		if (!cont) {

@@ -21,15 +21,48 @@
 #include "reply.h"
 #include "strutil.h"
 
-static const char *const rule_keys[] = {
-	"if", "reply", "action", "mode", "stage", "allow-unregistered", NULL,
+/* A rule key: its name and the handler of its value. */
+typedef int (*key_fn)(struct builder *, struct rule *, struct rule_src *,
+    const char *file, int line, const char *value);
+
+static int key_if(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+static int key_reply(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+static int key_action(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+static int key_mode(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+static int key_stage(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+static int key_allow(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
+
+static const struct {
+	const char	*name;
+	key_fn		 fn;
+} rule_keys[] = {
+	{ "if", key_if },
+	{ "reply", key_reply },
+	{ "action", key_action },
+	{ "mode", key_mode },
+	{ "stage", key_stage },
+	{ "allow-unregistered", key_allow },
 };
+#define NKEYS	(sizeof rule_keys / sizeof rule_keys[0])
+
+static const char *key_names[NKEYS + 1];
 
 /* conf_rule_key_names - for suggestions and docs tests */
 const char *const *
 conf_rule_key_names(void)
 {
-	return rule_keys;
+	size_t i;
+
+	if (key_names[0] == NULL)
+		for (i = 0; i < NKEYS; i++)
+			key_names[i] = rule_keys[i].name;
+	return key_names;
 }
 
 /* conf_rule_begin - "rule NAME" */
@@ -43,14 +76,14 @@ conf_rule_begin(struct builder *b, const char *file, int line, const char *name)
 	for (i = 0; i < c->nrules; i++) {
 		if (strcmp(c->rules[i].name, name) == 0) {
 			b->cur = -1;
-			return b_error(b, file, line, "duplicate", "rule \"%s\" is "
+			return conf_error(b, file, line, "duplicate", "rule \"%s\" is "
 			    "already defined at %s:%d; rule names must be unique",
 			    name, c->rules[i].file, c->rules[i].line);
 		}
 	}
 	if (c->nrules >= CONF_MAX_RULES) {
 		b->cur = -1;
-		return b_error(b, file, line, "rule", "more than %d rules",
+		return conf_error(b, file, line, "rule", "more than %d rules",
 		    CONF_MAX_RULES);
 	}
 	if (c->nrules == b->cap) {
@@ -59,10 +92,10 @@ conf_rule_begin(struct builder *b, const char *file, int line, const char *name)
 		struct rule_src *ns;
 
 		if (nr == NULL)
-			return b_error(b, file, line, "memory", "out of memory");
+			return conf_error(b, file, line, "memory", "out of memory");
 		c->rules = nr;
 		if ((ns = realloc(b->src, ncap * sizeof *ns)) == NULL)
-			return b_error(b, file, line, "memory", "out of memory");
+			return conf_error(b, file, line, "memory", "out of memory");
 		b->src = ns;
 		b->cap = ncap;
 	}
@@ -76,7 +109,7 @@ conf_rule_begin(struct builder *b, const char *file, int line, const char *name)
 	if (r->name == NULL || r->file == NULL) {
 		free(r->name);
 		free(r->file);
-		return b_error(b, file, line, "memory", "out of memory");
+		return conf_error(b, file, line, "memory", "out of memory");
 	}
 	b->cur = (int)c->nrules++;
 	return 0;
@@ -88,11 +121,112 @@ dup_key(struct builder *b, const char *file, int line, int *seen,
     const char *name)
 {
 	if (*seen != 0) {
-		b_error(b, file, line, "duplicate", "%s is already given on line "
+		conf_error(b, file, line, "duplicate", "%s is already given on line "
 		    "%d of this rule", name, *seen);
 		return -1;
 	}
 	*seen = line;
+	return 0;
+}
+
+static int
+key_if(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	struct esc_err err;
+	struct cond *nc;
+	char dir[4096];
+
+	src->nif++;
+	if ((nc = realloc(r->cond, (r->ncond + 1) * sizeof *nc)) == NULL)
+		return conf_error(b, file, line, "memory", "out of memory");
+	r->cond = nc;
+	err_clear(&err);
+	str_copy(dir, sizeof dir, file);
+	if (cond_parse(&r->cond[r->ncond], value, dirname(dir), &err) < 0) {
+		if (err.file[0] != '\0')
+			return conf_error(b, err.file, err.line, "condition",
+			    "%s (in the list of rule %s, %s:%d)", err.text,
+			    r->name, file, line);
+		return conf_error(b, file, line, "condition", "%s", err.text);
+	}
+	r->cond[r->ncond].line = line;
+	if (r->cond[r->ncond].type == C_HEADER)
+		r->cond[r->ncond].hdr_bit = b->hdr_bits++;
+	r->ncond++;
+	return 0;
+}
+
+static int
+key_reply(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->reply_line, "reply") < 0)
+		return -1;
+	if ((src->reply = strdup(value)) == NULL ||
+	    (src->file = strdup(file)) == NULL)
+		return conf_error(b, file, line, "memory", "out of memory");
+	r->reply_line = line;
+	return 0;
+}
+
+static int
+key_action(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->action_line, "action") < 0)
+		return -1;
+	if (strcmp(value, "reply") == 0)
+		r->action = ACT_REPLY;
+	else if (strcmp(value, "accept") == 0)
+		r->action = ACT_ACCEPT;
+	else if (strcmp(value, "discard") == 0)
+		r->action = ACT_DISCARD;
+	else
+		return conf_error(b, file, line, "bad-value", "action = %s: "
+		    "expected reply, accept or discard", value);
+	return 0;
+}
+
+static int
+key_mode(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->mode_line, "mode") < 0)
+		return -1;
+	if (strcmp(value, "enforce") == 0)
+		r->mode = MODE_ENFORCE;
+	else if (strcmp(value, "monitor") == 0)
+		r->mode = MODE_MONITOR;
+	else
+		return conf_error(b, file, line, "bad-value", "mode = %s: "
+		    "expected enforce or monitor", value);
+	r->mode_set = true;
+	return 0;
+}
+
+static int
+key_stage(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->stage_line, "stage") < 0)
+		return -1;
+	if (!stage_parse(value, &r->stage) || r->stage == STAGE_DATA)
+		return conf_error(b, file, line, "bad-value", "stage = %s: "
+		    "expected connect, helo, mail, rcpt, header or eom", value);
+	r->stage_set = true;
+	return 0;
+}
+
+static int
+key_allow(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->allow_line, "allow-unregistered") < 0)
+		return -1;
+	if (str_parse_bool(value, &r->allow_unregistered) < 0)
+		return conf_error(b, file, line, "bad-value",
+		    "allow-unregistered = %s: expected yes or no", value);
 	return 0;
 }
 
@@ -101,161 +235,41 @@ int
 conf_rule_key(struct builder *b, const char *file, int line, const char *name,
     const char *value)
 {
-	struct rule *r = &b->cfg->rules[b->cur];
-	struct rule_src *src = &b->src[b->cur];
-	struct esc_err err;
-	bool yes;
+	size_t i;
 
-	err_clear(&err);
-	if (strcmp(name, "if") == 0) {
-		struct cond *nc;
-
-		src->nif++;
-		nc = realloc(r->cond, (r->ncond + 1) * sizeof *nc);
-		char dir[4096];
-
-		if (nc == NULL)
-			return b_error(b, file, line, "memory", "out of memory");
-		r->cond = nc;
-		snprintf(dir, sizeof dir, "%s", file);
-		if (cond_parse(&r->cond[r->ncond], value, dirname(dir), &err) < 0) {
-			cond_free(&r->cond[r->ncond]);
-			if (err.file[0] != '\0')
-				return b_error(b, err.file, err.line, "condition",
-				    "%s (in the list of rule %s, %s:%d)", err.text,
-				    r->name, file, line);
-			return b_error(b, file, line, "condition", "%s", err.text);
-		}
-		r->cond[r->ncond].line = line;
-		if (r->cond[r->ncond].type == C_HEADER)
-			r->cond[r->ncond].hdr_bit = b->hdr_bits++;
-		r->ncond++;
-		return 0;
-	}
-	if (strcmp(name, "reply") == 0) {
-		if (dup_key(b, file, line, &src->reply_line, "reply") < 0)
-			return -1;
-		if ((src->reply = strdup(value)) == NULL ||
-		    (src->file = strdup(file)) == NULL)
-			return b_error(b, file, line, "memory", "out of memory");
-		r->reply_line = line;
-		return 0;
-	}
-	if (strcmp(name, "action") == 0) {
-		if (dup_key(b, file, line, &src->action_line, "action") < 0)
-			return -1;
-		if (strcmp(value, "reply") == 0)
-			r->action = ACT_REPLY;
-		else if (strcmp(value, "accept") == 0)
-			r->action = ACT_ACCEPT;
-		else if (strcmp(value, "discard") == 0)
-			r->action = ACT_DISCARD;
-		else
-			return b_error(b, file, line, "bad-value", "action = %s: "
-			    "expected reply, accept or discard", value);
-		return 0;
-	}
-	if (strcmp(name, "mode") == 0) {
-		if (dup_key(b, file, line, &src->mode_line, "mode") < 0)
-			return -1;
-		if (strcmp(value, "enforce") == 0)
-			r->mode = MODE_ENFORCE;
-		else if (strcmp(value, "monitor") == 0)
-			r->mode = MODE_MONITOR;
-		else
-			return b_error(b, file, line, "bad-value", "mode = %s: "
-			    "expected enforce or monitor", value);
-		r->mode_set = true;
-		return 0;
-	}
-	if (strcmp(name, "stage") == 0) {
-		if (dup_key(b, file, line, &src->stage_line, "stage") < 0)
-			return -1;
-		if (!stage_parse(value, &r->stage) || r->stage == STAGE_DATA)
-			return b_error(b, file, line, "bad-value", "stage = %s: "
-			    "expected connect, helo, mail, rcpt, header or eom",
-			    value);
-		r->stage_set = true;
-		return 0;
-	}
-	if (strcmp(name, "allow-unregistered") == 0) {
-		if (dup_key(b, file, line, &src->allow_line,
-		    "allow-unregistered") < 0)
-			return -1;
-		if (str_caseeq(value, "yes") || str_caseeq(value, "true"))
-			yes = true;
-		else if (str_caseeq(value, "no") || str_caseeq(value, "false"))
-			yes = false;
-		else
-			return b_error(b, file, line, "bad-value",
-			    "allow-unregistered = %s: expected yes or no", value);
-		r->allow_unregistered = yes;
-		return 0;
-	}
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(name, rule_keys[i].name) == 0)
+			return rule_keys[i].fn(b, &b->cfg->rules[b->cur],
+			    &b->src[b->cur], file, line, value);
 	return 1;
 }
 
-/* split_text - "a\nb" (backslash n) into template lines */
-static int
-split_text(struct rule *r, const char *text)
-{
-	const char *p = text;
-
-	while (r->ntext < RULE_MAX_LINES + 1) {
-		const char *e = strstr(p, "\\n");
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (r->ntext == RULE_MAX_LINES)
-			return -2;
-		if ((r->text[r->ntext] = xstrndup(p, n)) == NULL)
-			return -1;
-		r->ntext++;
-		if (e == NULL)
-			return 0;
-		p = e + 2;
-	}
-	return -2;
-}
-
-/* placeholder values for validating templates at load time */
-static const char *const placeholders[VAR_COUNT] = {
-	"user@example.org", "example.org", "user@example.net", "example.net",
-	"192.0.2.1", "client.example.org", "client.example.org", "ABCDEF123",
-	"rule",
-};
-
-/* validate_reply - run the shared validator on the rule's reply */
+/* validate_reply - the shared validator on the reply as it would be sent */
 static void
 validate_reply(struct builder *b, struct rule *r, const char *file)
 {
 	struct validate_opts vo;
 	struct findings fs;
+	struct rendered *rd = malloc(sizeof *rd);
 	struct reply *rep = malloc(sizeof *rep);
-	char *buf = malloc(RULE_MAX_LINES * (RULE_TEXT_MAX + 32));
-	size_t used = 0;
+	char *wire = malloc(RENDERED_WIRE_MAX);
+	size_t len;
 	unsigned i;
 
-	if (rep == NULL || buf == NULL) {
-		b_error(b, file, r->reply_line, "memory", "out of memory");
+	if (rd == NULL || rep == NULL || wire == NULL) {
+		conf_error(b, file, r->reply_line, "memory", "out of memory");
 		goto out;
 	}
-	for (i = 0; i < r->ntext; i++) {
-		char line[RULE_TEXT_MAX + 512];
-
-		expand(r->text[i], placeholders, line, sizeof line);
-		used += (size_t)snprintf(buf + used, RULE_MAX_LINES *
-		    (RULE_TEXT_MAX + 32) - used, "%s%s%c%s%s%s", i ? "\n" : "",
-		    r->code, i + 1 < r->ntext ? '-' : ' ', r->xcode,
-		    r->xcode[0] ? " " : "", line);
-	}
+	template_render(&r->reply, template_placeholders, rd);
+	len = rendered_wire(rd, wire, RENDERED_WIRE_MAX);
 	vo.stage = r->stage == STAGE_CONNECT ? STAGE_MAIL : r->stage;
 	vo.milter = true;
 	vo.own_rule = true;
 	vo.allow_unregistered = r->allow_unregistered;
 	findings_init(&fs);
-	reply_check(b->cfg->reg, buf, used, &vo, rep, &fs);
+	reply_check(b->cfg->reg, wire, len, &vo, rep, &fs);
 	for (i = 0; i < fs.n; i++) {
-		struct finding *f = &fs.v[i];
+		const struct finding *f = &fs.v[i];
 		char sugg[FINDING_SUGG + 24];
 
 		/* The daemon escapes a lone '%' itself: already reported. */
@@ -263,106 +277,34 @@ validate_reply(struct builder *b, struct rule *r, const char *file)
 			continue;
 		snprintf(sugg, sizeof sugg, f->suggestion[0] ?
 		    " (did you mean %s?)" : "%s", f->suggestion);
-		if (f->sev == SEV_ERROR) {
-			b_error(b, file, r->reply_line, finding_name(f->id),
-			    "rule %s: %s%s", r->name, f->msg, sugg);
-		} else {
-			struct diag *d;
-
-			b->cfg->nwarnings++;
-			d = diag_add(b->diags, file, r->reply_line, 0, f->sev,
-			    finding_name(f->id), "rule %s: %s%s", r->name, f->msg,
-			    sugg);
-			(void)d;
-		}
+		conf_diag(b, f->sev, file, r->reply_line, finding_name(f->id),
+		    "rule %s: %s%s", r->name, f->msg, sugg);
 	}
 out:
+	free(rd);
 	free(rep);
-	free(buf);
+	free(wire);
 }
 
-/* compile_reply - "CODE [XCODE] [TEXT]" into the rule */
+/* compile_reply - the rule's reply template, then its validation */
 static void
 compile_reply(struct builder *b, struct rule *r, const struct rule_src *src)
 {
-	const char *p = src->reply, *file = src->file;
-	char tok[64], esc[RULE_TEXT_MAX * 2];
-	const char *text;
-	size_t n = 0;
-	unsigned lone = 0, i;
 	struct esc_err err;
-	int rc;
+	const char *id = "reply-syntax";
 
-	while (*p && !isspace((unsigned char)*p) && n + 1 < sizeof tok)
-		tok[n++] = *p++;
-	tok[n] = '\0';
-	if (n != 3 || !isdigit((unsigned char)tok[0]) ||
-	    !isdigit((unsigned char)tok[1]) || !isdigit((unsigned char)tok[2])) {
-		b_error(b, file, r->reply_line, "reply-syntax", "rule %s: reply "
-		    "must start with a 3-digit code, as in \"reply = 550 5.7.1 "
-		    "text\"", r->name);
-		return;
-	}
-	memcpy(r->code, tok, 4);
-	while (isspace((unsigned char)*p))
-		p++;
-	n = 0;
-	while (p[n] && !isspace((unsigned char)p[n]))
-		n++;
-	if (xcode_looks_like(p, n)) {
-		if (n >= sizeof r->xcode) {
-			b_error(b, file, r->reply_line, "xcode-syntax", "rule %s: "
-			    "\"%.*s\" is not a valid enhanced status code",
-			    r->name, (int)(n > 20 ? 20 : n), p);
-			return;
-		}
-		memcpy(r->xcode, p, n);
-		r->xcode[n] = '\0';
-		r->has_xcode = xcode_parse(p, n, 0, &r->x, NULL) != 0;
-		p += n;
-		while (isspace((unsigned char)*p))
-			p++;
-	}
-	text = p;
-	if (*text == '\0') {
-		const struct reg_entry *e = r->has_xcode ?
-		    registry_lookup(b->cfg->reg, r->x.subject, r->x.detail) : NULL;
-
-		text = e && e->sample[0] ? e->sample : r->code[0] == '4' ?
-		    "Try again later" : "Message refused";
-		r->text_default = true;
-	}
-	if (strlen(text) >= RULE_TEXT_MAX) {
-		b_error(b, file, r->reply_line, "text-too-long", "rule %s: the "
-		    "reply text is longer than %d bytes", r->name, RULE_TEXT_MAX);
-		return;
-	}
 	err_clear(&err);
-	if (expand_check(text, &err) < 0) {
-		b_error(b, file, r->reply_line, "reply-syntax", "rule %s: %s",
+	if (template_compile(&r->reply, src->reply, b->cfg->reg, &id, &err) < 0) {
+		conf_error(b, src->file, r->reply_line, id, "rule %s: %s",
 		    r->name, err.text);
 		return;
 	}
-	if ((rc = split_text(r, text)) < 0) {
-		b_error(b, file, r->reply_line, rc == -2 ? "too-many-lines" :
-		    "memory", rc == -2 ? "rule %s: more than %d lines (libmilter's "
-		    "limit)" : "rule %s: out of memory", r->name, RULE_MAX_LINES);
-		return;
-	}
-	for (i = 0; i < r->ntext; i++) {
-		lone += percent_escape(r->text[i], esc, sizeof esc);
-		free(r->text[i]);
-		if ((r->text[i] = strdup(esc)) == NULL) {
-			b_error(b, file, r->reply_line, "memory", "out of memory");
-			return;
-		}
-	}
-	if (lone > 0)
-		b_warn(b, file, r->reply_line, "text-percent", "rule %s: lone '%%' "
-		    "in the reply text: Postfix would delete it and Sendmail "
-		    "would drop the whole text; esc-milter sends it as '%%%%' "
-		    "(write '%%%%' to silence this warning)", r->name);
-	validate_reply(b, r, file);
+	if (r->reply.lone_percent > 0)
+		conf_warn(b, src->file, r->reply_line, "text-percent", "rule %s: "
+		    "lone '%%' in the reply text: Postfix would delete it and "
+		    "Sendmail would drop the whole text; esc-milter sends it as "
+		    "'%%%%' (write '%%%%' to silence this warning)", r->name);
+	validate_reply(b, r, src->file);
 }
 
 /* infer_stage - earliest stage where every condition is known */
@@ -388,12 +330,12 @@ infer_stage(struct builder *b, struct rule *r)
 		return;
 	}
 	if (r->stage < earliest)
-		b_error(b, r->file, r->line, "stage", "rule %s: stage = %s, but "
+		conf_error(b, r->file, r->line, "stage", "rule %s: stage = %s, but "
 		    "its conditions are known only at %s (a rule may be delayed, "
 		    "never advanced)", r->name, stage_name(r->stage),
 		    stage_name(earliest));
 	else if (r->per_recipient && r->stage != STAGE_RCPT)
-		b_error(b, r->file, r->line, "stage", "rule %s: recipient "
+		conf_error(b, r->file, r->line, "stage", "rule %s: recipient "
 		    "conditions are evaluated per recipient, at stage rcpt; "
 		    "stage = %s is not possible", r->name, stage_name(r->stage));
 }
@@ -413,19 +355,19 @@ conf_rules_finish(struct builder *b)
 		if (!r->mode_set)
 			r->mode = c->set.mode;
 		else if (c->set.mode == MODE_MONITOR && r->mode == MODE_ENFORCE)
-			b_warn(b, r->file, src->mode_line, "mode", "rule %s: "
+			conf_warn(b, r->file, src->mode_line, "mode", "rule %s: "
 			    "mode = enforce, but the global mode = monitor wins: "
 			    "no rule rejects", r->name);
 		if (c->set.mode == MODE_MONITOR)
 			r->mode = MODE_MONITOR;
 		if (src->nif == 0)
-			b_warn(b, r->file, r->line, "rule", "rule %s has no "
+			conf_warn(b, r->file, r->line, "rule", "rule %s has no "
 			    "condition: it matches every %s", r->name,
 			    r->stage == STAGE_CONNECT ? "connection" : "message");
 		switch (r->action) {
 		case ACT_REPLY:
 			if (src->reply == NULL) {
-				b_error(b, r->file, r->line, "rule", "rule %s needs "
+				conf_error(b, r->file, r->line, "rule", "rule %s needs "
 				    "a reply (reply = 550 5.7.1 text) or an action "
 				    "(action = accept | discard)", r->name);
 				break;
@@ -435,12 +377,12 @@ conf_rules_finish(struct builder *b)
 		case ACT_ACCEPT:
 		case ACT_DISCARD:
 			if (src->reply != NULL)
-				b_error(b, r->file, src->reply_line, "rule", "rule "
+				conf_error(b, r->file, src->reply_line, "rule", "rule "
 				    "%s: action = %s sends no reply; remove the "
 				    "reply line", r->name, action_name(r->action));
 			if (r->action == ACT_ACCEPT && r->mode == MODE_MONITOR &&
 			    r->mode_set)
-				b_warn(b, r->file, src->mode_line, "mode", "rule %s: "
+				conf_warn(b, r->file, src->mode_line, "mode", "rule %s: "
 				    "mode = monitor has no effect on action = "
 				    "accept", r->name);
 			break;
@@ -453,7 +395,7 @@ conf_rules_finish(struct builder *b)
 	for (k = 0; k < STAGE_COUNT; k++) {
 		if ((c->by_stage[k] = calloc(c->nrules + 1,
 		    sizeof *c->by_stage[k])) == NULL)
-			return b_error(b, c->path, 0, "memory", "out of memory");
+			return conf_error(b, c->path, 0, "memory", "out of memory");
 		for (i = 0; i < c->nrules; i++)
 			if (c->rules[i].stage == (enum stage)k)
 				c->by_stage[k][c->nby_stage[k]++] = i;
@@ -461,7 +403,7 @@ conf_rules_finish(struct builder *b)
 	/* Header conditions, for the header callback. */
 	if (b->hdr_bits > 0 &&
 	    (c->hdr = calloc(b->hdr_bits, sizeof *c->hdr)) == NULL)
-		return b_error(b, c->path, 0, "memory", "out of memory");
+		return conf_error(b, c->path, 0, "memory", "out of memory");
 	for (i = 0; i < c->nrules; i++) {
 		for (k = 0; k < c->rules[i].ncond; k++) {
 			struct cond *cd = &c->rules[i].cond[k];
@@ -487,7 +429,7 @@ conf_rules_finish(struct builder *b)
 			nb *= 2;
 		if ((c->hdr_bucket = malloc(nb * sizeof *c->hdr_bucket)) == NULL ||
 		    (c->hdr_next = malloc(c->nhdr * sizeof *c->hdr_next)) == NULL)
-			return b_error(b, c->path, 0, "memory", "out of memory");
+			return conf_error(b, c->path, 0, "memory", "out of memory");
 		for (n = 0; n < nb; n++)
 			c->hdr_bucket[n] = UINT_MAX;
 		c->hdr_mask = nb - 1;

@@ -110,4 +110,16 @@ struct diag *lint_add(struct lint_ctx *, const struct lline *, size_t off,
 /* lint_is_template - a value with template placeholders: not checked */
 bool	lint_is_template(const char *s, size_t len);
 
+/* lint_table_value - a Postfix table's value at off (lint_postfix.c);
+   true when it carries a code */
+bool	lint_table_value(struct lint_ctx *, const struct lline *, size_t off,
+	    enum table_kind);
+
+/* lint_pattern_end - where a regexp/pcre pattern that starts at i ends */
+size_t	lint_pattern_end(const char *p, size_t n, size_t i);
+
+/* lint_rbl_template - an rbl_reply_maps / default_rbl_reply template */
+void	lint_rbl_template(struct lint_ctx *, const struct lline *, size_t off,
+	    const char *t, size_t n);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * lint_postfix.c - Postfix main.cf/master.cf parameters and lookup tables
- * (see lint.h).  Semantics follow Postfix 3.7: smtpd_check.c
+ * lint_postfix.c - Postfix lookup tables (see lint.h); main.cf and
+ * master.cf are lint_postfix_main.c's.  Semantics follow Postfix 3.7: smtpd_check.c
  * check_table_result() and smtpd_check_reject(), smtpd_dsn_fix.c,
  * cleanup_message.c for header/body checks, readlline.c for logical
  * lines, dict_regexp.c/dict_pcre.c for patterns.
@@ -166,8 +166,8 @@ checks_reject(struct lint_ctx *c, const struct lline *l, size_t toff,
 }
 
 /* rbl_template - "$rbl_code text" (rbl_reply_maps, default_rbl_reply) */
-static void
-rbl_template(struct lint_ctx *c, const struct lline *l, size_t off,
+void
+lint_rbl_template(struct lint_ctx *c, const struct lline *l, size_t off,
     const char *v, size_t n)
 {
 	char reply[1200];
@@ -221,8 +221,8 @@ rbl_template(struct lint_ctx *c, const struct lline *l, size_t off,
 
 /* table_value - the action (and text) of one table entry; true when the
    entry carries a reply code or REJECT/DEFER text */
-static bool
-table_value(struct lint_ctx *c, const struct lline *l, size_t off,
+bool
+lint_table_value(struct lint_ctx *c, const struct lline *l, size_t off,
     enum table_kind kind)
 {
 	const char *v = l->text + off, *text;
@@ -243,7 +243,7 @@ table_value(struct lint_ctx *c, const struct lline *l, size_t off,
 	if (kind == TK_RBL_REPLY || (n > 4 && v[0] == '$' &&
 	    str_casestr(v, w, "rbl_code"))) {
 		if (!lint_is_template(v, n))
-			rbl_template(c, l, off, v, n);
+			lint_rbl_template(c, l, off, v, n);
 		return true;
 	}
 	if (kind == TK_DSN_FILTER) {
@@ -305,8 +305,8 @@ table_value(struct lint_ctx *c, const struct lline *l, size_t off,
 }
 
 /* pattern_end - end of "[!]/re/flags" patterns; 0 when unterminated */
-static size_t
-pattern_end(const char *p, size_t n, size_t i)
+size_t
+lint_pattern_end(const char *p, size_t n, size_t i)
 {
 	for (;;) {
 		char delim;
@@ -357,7 +357,7 @@ lint_postfix_table(struct lint_ctx *c, const char *buf, size_t len,
 		if (regex && (strncmp(t, "if", 2) == 0) &&
 		    (l.len == 2 || isspace((unsigned char)t[2]) || t[2] == '!' ||
 		    t[2] == '/')) {
-			if (pattern_end(t, l.len, 2) == 0)
+			if (lint_pattern_end(t, l.len, 2) == 0)
 				lint_add(c, &l, 2, SEV_WARNING, "table-syntax",
 				    "no closing delimiter after \"if\": Postfix "
 				    "skips this line");
@@ -375,7 +375,7 @@ lint_postfix_table(struct lint_ctx *c, const char *buf, size_t len,
 			continue;
 		}
 		if (regex) {
-			off = pattern_end(t, l.len, 0);
+			off = lint_pattern_end(t, l.len, 0);
 			if (off == 0) {
 				lint_add(c, &l, 0, SEV_WARNING, "table-syntax",
 				    "no closing delimiter: Postfix skips this rule");
@@ -394,254 +394,12 @@ lint_postfix_table(struct lint_ctx *c, const char *buf, size_t len,
 				    regex ? "pattern" : "key");
 			continue;
 		}
-		if (table_value(c, &l, off, kind))
+		if (lint_table_value(c, &l, off, kind))
 			n++;
 	}
 	if (depth > 0)
 		diag_add(c->diags, c->file, last_if, 1, SEV_WARNING,
 		    "table-syntax", "\"if\" without \"endif\"");
-	lline_free(&l);
-	return n;
-}
-
-/* param_stage - the stage a restriction list is checked at */
-static enum stage
-param_stage(const char *name)
-{
-	if (strstr(name, "sender"))
-		return STAGE_MAIL;
-	if (strstr(name, "recipient") || strstr(name, "relay"))
-		return STAGE_RCPT;
-	if (strstr(name, "helo") || strstr(name, "client"))
-		return STAGE_HELO;
-	return STAGE_NONE;
-}
-
-/* inline_tables - lint "inline:{ k = v }", "pcre:{ {/re/ v} }" values;
-   true when an entry carries a code */
-static bool
-inline_tables(struct lint_ctx *c, const struct lline *l, size_t off,
-    const char *pname)
-{
-	const char *t = l->text;
-	size_t i = off;
-	enum stage saved = c->stage;
-	bool any = false;
-
-	c->stage = param_stage(pname);
-	while (i < l->len) {
-		const char *p = strchr(t + i, '{');
-		size_t start, depth = 0, k, e;
-		bool is_inline;
-
-		if (p == NULL)
-			break;
-		start = (size_t)(p - t);
-		/* The table type written before '{'. */
-		for (k = start; k > off && (isalnum((unsigned char)t[k - 1]) ||
-		    t[k - 1] == ':'); k--)
-			;
-		is_inline = strncmp(t + k, "inline:", 7) == 0;
-		if (!is_inline && strncmp(t + k, "pcre:", 5) != 0 &&
-		    strncmp(t + k, "regexp:", 7) != 0 &&
-		    strncmp(t + k, "cidr:", 5) != 0) {
-			i = start + 1;
-			continue;
-		}
-		for (e = start; e < l->len; e++) {
-			if (t[e] == '{')
-				depth++;
-			else if (t[e] == '}' && --depth == 0)
-				break;
-		}
-		/* Entries: "{ ... }" groups or comma-separated items. */
-		for (k = start + 1; k < e;) {
-			size_t a, b;
-
-			while (k < e && (isspace((unsigned char)t[k]) || t[k] == ','))
-				k++;
-			if (k >= e)
-				break;
-			if (t[k] == '{') {
-				a = k + 1;
-				for (b = a; b < e && t[b] != '}'; b++)
-					;
-				k = b + 1;
-			} else {
-				a = k;
-				for (b = a; b < e && t[b] != ','; b++)
-					;
-				k = b;
-			}
-			while (a < b && isspace((unsigned char)t[a]))
-				a++;
-			while (b > a && isspace((unsigned char)t[b - 1]))
-				b--;
-			if (a >= b)
-				continue;
-			{
-				/* The value: after '=' (inline) or the pattern/key. */
-				struct lline sub = *l;
-				size_t v;
-				char *copy = xstrndup(t, b);
-
-				if (copy == NULL)
-					break;
-				sub.text = copy;
-				sub.len = b;
-				if (is_inline) {
-					const char *eq = memchr(t + a, '=', b - a);
-
-					if (eq == NULL) {
-						free(copy);
-						continue;
-					}
-					v = (size_t)(eq - t) + 1;
-				} else if (t[a] == '/' || t[a] == '!') {
-					v = pattern_end(t, b, a);
-				} else {
-					for (v = a; v < b && !isspace((unsigned char)t[v]); v++)
-						;
-				}
-				while (v > 0 && v < b && isspace((unsigned char)t[v]))
-					v++;
-				if (v > 0 && v < b && table_value(c, &sub, v,
-				    TK_ACCESS))
-					any = true;
-				free(copy);
-			}
-		}
-		i = e + 1;
-	}
-	c->stage = saved;
-	return any;
-}
-
-/* code_param - *_reject_code / *_defer_code values */
-static void
-code_param(struct lint_ctx *c, const struct lline *l, size_t off,
-    const char *name)
-{
-	const char *v = l->text + off;
-	size_t n = l->len - off;
-	bool defer = strstr(name, "defer_code") != NULL;
-
-	while (n > 0 && isspace((unsigned char)v[n - 1]))
-		n--;
-	if (n == 0 || lint_is_template(v, n) || v[0] == '$')
-		return;
-	if (n != 3 || !basic_syntax_ok(v, 3)) {
-		lint_add(c, l, off, SEV_ERROR, "reply-syntax", "%s must be a "
-		    "3-digit reply code such as %s, not \"%.*s\"", name,
-		    defer ? "450" : "550", (int)(n > 20 ? 20 : n), v);
-		return;
-	}
-	if (v[0] != '4' && v[0] != '5') {
-		lint_add(c, l, off, SEV_ERROR, "not-failure", "%s = %.3s: a "
-		    "rejection needs a 4xx or 5xx code", name, v);
-		return;
-	}
-	if (defer && v[0] == '5')
-		lint_add(c, l, off, SEV_WARNING, "not-temporary", "%s = %.3s: a "
-		    "defer code is for temporary failures; a 5xx code makes the "
-		    "client give up (use 450 or 451)", name, v);
-}
-
-/* lint_postfix_main - parameters of main.cf, or -o overrides of master.cf */
-unsigned
-lint_postfix_main(struct lint_ctx *c, const char *buf, size_t len, bool master)
-{
-	struct lline l = { 0 };
-	size_t pos = 0;
-	int lineno = 0;
-	unsigned n = 0;
-
-	while (lline_next(buf, len, &pos, &lineno, &l)) {
-		size_t i = 0;
-
-		do {
-			char name[128];
-			size_t a, b, v;
-			const char *eq;
-
-			if (master) {
-				/* "-o name=value" tokens anywhere in the entry */
-				const char *o = strstr(l.text + i, "-o");
-
-				if (o == NULL)
-					break;
-				i = (size_t)(o - l.text) + 2;
-				if (o != l.text && !isspace((unsigned char)o[-1]))
-					continue;
-				while (i < l.len && isspace((unsigned char)l.text[i]))
-					i++;
-				a = i;
-				while (i < l.len && !isspace((unsigned char)l.text[i]))
-					i++;
-				eq = memchr(l.text + a, '=', i - a);
-				if (eq == NULL)
-					continue;
-				b = (size_t)(eq - l.text);
-				v = b + 1;
-			} else {
-				eq = strchr(l.text, '=');
-				if (eq == NULL)
-					break;
-				a = 0;
-				b = (size_t)(eq - l.text);
-				v = b + 1;
-				while (v < l.len && isspace((unsigned char)l.text[v]))
-					v++;
-				i = l.len;
-			}
-			while (b > a && isspace((unsigned char)l.text[b - 1]))
-				b--;
-			if (b - a >= sizeof name)
-				continue;
-			memcpy(name, l.text + a, b - a);
-			name[b - a] = '\0';
-			{
-				/* master.cf: the value ends at the token's end */
-				struct lline sub = l;
-				char *copy = NULL;
-
-				if (master) {
-					copy = xstrndup(l.text, i);
-					if (copy == NULL)
-						break;
-					sub.text = copy;
-					sub.len = i;
-				}
-				if (strcmp(name, "fault_injection_code") != 0 &&
-				    ((strlen(name) > 12 &&
-				    strcmp(name + strlen(name) - 12, "_reject_code") == 0) ||
-				    (strlen(name) > 11 &&
-				    strcmp(name + strlen(name) - 11, "_defer_code") == 0) ||
-				    strcmp(name, "reject_code") == 0 ||
-				    strcmp(name, "defer_code") == 0)) {
-					n++;
-					code_param(c, &sub, v, name);
-				} else if (strcmp(name, "default_rbl_reply") == 0 ||
-				    (strlen(name) > 10 &&
-				    strcmp(name + strlen(name) - 10, "_rbl_reply") == 0)) {
-					n++;
-					if (v < sub.len && !lint_is_template(sub.text + v,
-					    sub.len - v))
-						rbl_template(c, &sub, v, sub.text + v,
-						    sub.len - v);
-				} else if (strcmp(name, "smtpd_reject_footer") == 0 ||
-				    strcmp(name, "postscreen_reject_footer") == 0 ||
-				    (strlen(name) > 14 &&
-				    strcmp(name + strlen(name) - 14, "_reject_reason") == 0)) {
-					n++;	/* reply text, nothing to check */
-				} else if (strstr(sub.text + v, ":{") != NULL) {
-					if (inline_tables(c, &sub, v, name))
-						n++;
-				}
-				free(copy);
-			}
-		} while (master && i < l.len);
-	}
 	lline_free(&l);
 	return n;
 }

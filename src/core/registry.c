@@ -1,7 +1,8 @@
 /*
  * registry.c - build, index and query the enhanced status code registry
- * (see registry.h).  Both sources (compiled-in table, IANA CSV) go through
- * the same builder, so they are normalised identically.
+ * (see registry.h).  Both sources (the compiled-in table here, IANA's CSV
+ * in registry_csv.c) go through the same builder (registry_int.h), so
+ * they are normalised identically.
  */
 #include "config.h"
 
@@ -14,27 +15,8 @@
 #include <time.h>
 
 #include "csv.h"
-#include "registry.h"
+#include "registry_int.h"
 #include "strutil.h"
-
-#define MAX_INDEX	999	/* subject and detail have at most 3 digits */
-
-struct subject_index {
-	unsigned		  ndetail;	/* max detail + 1 */
-	const struct reg_entry	**detail;	/* ndetail slots, NULL = unregistered */
-};
-
-struct registry {
-	char			 source[512];
-	char			 date[16];
-	struct reg_entry	*entry;		/* owned array */
-	size_t			 nentry, cap;
-	const struct reg_entry	**sorted;	/* owned array of borrowed pointers */
-	unsigned		 nsubject;	/* max subject + 1 */
-	struct subject_index	*subject;	/* owned */
-	char			**owned;	/* strings the entries point to */
-	size_t			 nowned, owncap;
-};
 
 static const char *const category_names[CAT_COUNT] = {
 	"other", "addressing", "mailbox", "mail-system", "network",
@@ -73,9 +55,9 @@ subject_name(unsigned subject)
 	return subject <= 7 ? subject_names[subject] : NULL;
 }
 
-/* class_name - registry class title */
+/* registry_class_name - registry class title */
 const char *
-class_name(unsigned cls)
+registry_class_name(unsigned cls)
 {
 	switch (cls) {
 	case 2:
@@ -195,7 +177,8 @@ parse_code(const char *s, unsigned *subject, unsigned *detail)
 	return true;
 }
 
-static struct registry *
+/* registry_alloc - an empty registry being built */
+struct registry *
 registry_alloc(const char *source)
 {
 	struct registry *r = calloc(1, sizeof *r);
@@ -270,11 +253,11 @@ own(struct registry *r, char *s)
 }
 
 /*
- * add_entry - append one normalised entry.  Returns 1 added, 0 skipped
+ * registry_add - append one normalised entry.  Returns 1 added, 0 skipped
  * (duplicate, reported), -1 allocation failure.
  */
-static int
-add_entry(struct registry *r, const char *code, const char *sample,
+int
+registry_add(struct registry *r, const char *code, const char *sample,
     const char *basic, const char *refs, bool bracketed_refs,
     const char *status, int line, struct diag_list *diags)
 {
@@ -344,9 +327,9 @@ cmp_entry(const void *a, const void *b)
 	return x->detail < y->detail ? -1 : (x->detail > y->detail);
 }
 
-/* finish - build the sorted list and the subject/detail index */
-static int
-finish(struct registry *r)
+/* registry_finish - build the sorted list and the subject/detail index */
+int
+registry_finish(struct registry *r)
 {
 	size_t i;
 
@@ -393,156 +376,16 @@ registry_new_builtin(struct esc_err *err)
 		goto nomem;
 	str_copy(r->date, sizeof r->date, registry_builtin_snapshot);
 	for (row = registry_builtin_rows; row->code != NULL; row++)
-		if (add_entry(r, row->code, row->sample, row->basic,
+		if (registry_add(r, row->code, row->sample, row->basic,
 		    row->reference, false, row->status, 0, NULL) < 0)
 			goto nomem;
-	if (finish(r) < 0)
+	if (registry_finish(r) < 0)
 		goto nomem;
 	return r;
 nomem:
 	registry_free(r);
 	err_set(err, NULL, 0, "out of memory building the registry");
 	return NULL;
-}
-
-/* column - index of a header column by name, -1 if absent */
-static int
-column(const struct csv_record *hdr, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < hdr->nfields; i++) {
-		const char *f = hdr->field[i];
-		size_t len = strlen(f);
-
-		/* A UTF-8 byte order mark may precede the first name. */
-		if (i == 0 && len >= 3 && memcmp(f, "\xef\xbb\xbf", 3) == 0) {
-			f += 3;
-			len -= 3;
-		}
-		str_span_trim(&f, &len);
-		if (str_caseeqn(f, len, name))
-			return (int)i;
-	}
-	return -1;
-}
-
-static const char *
-field(const struct csv_record *rec, int col)
-{
-	return col >= 0 && (unsigned)col < rec->nfields ? rec->field[col] : "";
-}
-
-/* registry_parse_csv - IANA CSV from a buffer */
-struct registry *
-registry_parse_csv(const char *buf, size_t len, const char *name,
-    struct diag_list *diags, struct esc_err *err)
-{
-	struct csv_reader rd;
-	struct csv_record rec = {0}, hdr = {0};
-	struct registry *r;
-	int c_code, c_sample, c_basic, c_ref, c_desc, rc;
-	unsigned nheader;
-
-	if ((r = registry_alloc(name)) == NULL) {
-		err_set(err, name, 0, "out of memory");
-		return NULL;
-	}
-	csv_init(&rd, buf, len, name);
-	if ((rc = csv_next(&rd, &hdr, err)) <= 0) {
-		if (rc == 0)
-			err_set(err, name, 0, "the file is empty");
-		goto fail;
-	}
-	c_code = column(&hdr, "Code");
-	c_sample = column(&hdr, "Sample Text");
-	c_basic = column(&hdr, "Associated basic status code");
-	c_ref = column(&hdr, "Reference");
-	c_desc = column(&hdr, "Description");
-	nheader = hdr.nfields;
-	csv_record_free(&hdr);
-	if (c_code < 0 || c_sample < 0) {
-		err_set(err, name, rd.line > 1 ? 1 : 0,
-		    "not an IANA enhanced status code CSV: the first line must "
-		    "name the columns Code and Sample Text (export "
-		    "smtp-enhanced-status-codes-3.csv from iana.org)");
-		goto fail;
-	}
-	for (;;) {
-		struct esc_err rerr;
-
-		err_clear(&rerr);
-		rc = csv_next(&rd, &rec, &rerr);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			if (diags != NULL)
-				diag_add(diags, name, rerr.line, 0, SEV_WARNING,
-				    "registry-row", "%s; the rest of the file "
-				    "is ignored", rerr.text);
-			break;
-		}
-		if (rec.nfields != nheader && diags != NULL)
-			diag_add(diags, name, rec.line, 0, SEV_WARNING,
-			    "registry-row", "row has %u fields, the header %u",
-			    rec.nfields, nheader);
-		if (add_entry(r, field(&rec, c_code), field(&rec, c_sample),
-		    field(&rec, c_basic), field(&rec, c_ref), true,
-		    field(&rec, c_desc), rec.line, diags) < 0) {
-			err_set(err, name, rec.line, "out of memory");
-			goto fail;
-		}
-	}
-	csv_record_free(&rec);
-	if (r->nentry == 0) {
-		err_set(err, name, 0, "no enhanced status codes found");
-		goto fail;
-	}
-	if (finish(r) < 0) {
-		err_set(err, name, 0, "out of memory");
-		goto fail;
-	}
-	return r;
-fail:
-	csv_record_free(&rec);
-	csv_record_free(&hdr);
-	registry_free(r);
-	return NULL;
-}
-
-/* registry_load_csv - IANA CSV from a file; date = modification date */
-struct registry *
-registry_load_csv(const char *path, struct diag_list *diags, struct esc_err *err)
-{
-	struct registry *r;
-	struct stat st;
-	struct tm tm;
-	char *buf;
-	FILE *fp;
-	size_t n;
-
-	if ((fp = fopen(path, "rb")) == NULL) {
-		err_set(err, path, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 16 * 1024 * 1024) {
-		err_set(err, path, 0, "not a regular file of at most 16 MB");
-		fclose(fp);
-		return NULL;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		err_set(err, path, 0, "out of memory");
-		fclose(fp);
-		return NULL;
-	}
-	n = fread(buf, 1, (size_t)st.st_size, fp);
-	fclose(fp);
-	r = registry_parse_csv(buf, n, path, diags, err);
-	free(buf);
-	if (r != NULL && gmtime_r(&st.st_mtime, &tm) != NULL)
-		strftime(r->date, sizeof r->date, "%Y-%m-%d", &tm);
-	return r;
 }
 
 /* registry_lookup - constant time */

@@ -114,7 +114,7 @@ const char *subject_name(unsigned subject);
 
 /* class_name - "Permanent Failure" for 5, "Persistent Transient Failure"
    for 4, "Success" for 2, NULL otherwise */
-const char *class_name(unsigned cls);
+const char *registry_class_name(unsigned cls);
 
 /* Differences reported by registry_entry_diff(). */
 #define REG_DIFF_SAMPLE		0x01

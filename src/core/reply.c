@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "basic.h"
@@ -40,27 +41,79 @@ next_line(const char *s, size_t len, size_t *pos, const char **line,
 	return true;
 }
 
+static bool
+is_blank(char c, unsigned flags)
+{
+	return c == ' ' || (c == '\t' && (flags & REPLY_HEAD_TAB));
+}
+
+/* reply_head - the codes at the start of a line */
+bool
+reply_head(const char *s, size_t len, unsigned flags, struct reply_head *h)
+{
+	size_t p = 0, tok;
+
+	memset(h, 0, sizeof *h);
+	while (p < len && isdig(s[p]) && p < 4)
+		p++;
+	if (p != 3) {
+		h->status = RH_NO_CODE;
+		return false;
+	}
+	h->code = (unsigned)((s[0] - '0') * 100 + (s[1] - '0') * 10 +
+	    (s[2] - '0'));
+	h->status = basic_syntax_ok(s, 3) ? RH_OK : RH_BAD_CODE;
+	h->text_off = len;
+	if (p == len)
+		return h->status == RH_OK;
+	if (s[p] != '-' && !is_blank(s[p], flags)) {
+		h->status = RH_BAD_SEP;
+		h->text_off = p;
+		return false;
+	}
+	h->sep = s[p++];
+	/* An enhanced status code, if the next token tries to be one. */
+	while (p < len && is_blank(s[p], flags))
+		p++;
+	tok = p;
+	while (p < len && s[p] != ' ' && s[p] != '\t' &&
+	    !((flags & REPLY_HEAD_PUNCT) && (s[p] == ';' || s[p] == ',')))
+		p++;
+	if (xcode_looks_like(s + tok, p - tok)) {
+		h->xcode_off = tok;
+		h->xcode_len = p - tok;
+		h->has_xcode = xcode_parse(s + tok, p - tok, 0, &h->x,
+		    &h->why) != 0;
+		if (p < len && is_blank(s[p], flags | REPLY_HEAD_TAB))
+			p++;	/* one blank separates the code from the text */
+	} else {
+		p = tok;
+	}
+	h->text_off = p;
+	return h->status == RH_OK;
+}
+
 /* parse_line - one reply line; syntax findings tagged with line number n */
 static void
 parse_line(const char *s, size_t len, unsigned n, struct reply_line *rl,
     struct findings *fs)
 {
-	size_t p = 0, tok;
+	struct reply_head h;
 	struct finding *f;
-	enum xcode_error why;
 
 	memset(rl, 0, sizeof *rl);
 	rl->raw = s;
 	rl->rawlen = len;
-
-	/* The 3-digit code. */
-	while (p < len && isdig(s[p]) && p < 4)
-		p++;
-	if (p != 3 || !basic_syntax_ok(s, 3)) {
+	reply_head(s, len, 0, &h);
+	switch (h.status) {
+	case RH_OK:
+		break;
+	case RH_NO_CODE:
+	case RH_BAD_CODE:
 		if (len == 0)
 			findings_add(fs, FID_REPLY_SYNTAX, SEV_ERROR, n, 1,
 			    "empty reply line; a reply starts with a 3-digit code");
-		else if (p == 3)
+		else if (h.status == RH_BAD_CODE)
 			findings_add(fs, FID_REPLY_SYNTAX, SEV_ERROR, n, 1,
 			    "\"%.3s\" is not a reply code: the first digit must be "
 			    "2-5 and the second 0-5 (RFC 5321 section 4.2)", s);
@@ -71,58 +124,37 @@ parse_line(const char *s, size_t len, unsigned n, struct reply_line *rl,
 		rl->text_off = 0;
 		rl->text_len = len;
 		return;
-	}
-	rl->code = (unsigned)((s[0] - '0') * 100 + (s[1] - '0') * 10 +
-	    (s[2] - '0'));
-	if (p == len) {
-		rl->sep = '\0';
-		rl->text_off = len;
-		rl->text_len = 0;
-		return;
-	}
-	if (s[p] != ' ' && s[p] != '-') {
-		findings_add(fs, FID_REPLY_SYNTAX, SEV_ERROR, n, (unsigned)p + 1,
+	case RH_BAD_SEP:
+		findings_add(fs, FID_REPLY_SYNTAX, SEV_ERROR, n, 4,
 		    "the reply code must be followed by a space (last line) or "
 		    "a hyphen (continued reply), not %s",
-		    s[p] == '\t' ? "a tab" : "this character");
-		rl->code = 0;
-		rl->text_off = p;
-		rl->text_len = len - p;
+		    s[3] == '\t' ? "a tab" : "this character");
+		rl->text_off = 3;
+		rl->text_len = len - 3;
 		return;
 	}
-	rl->sep = s[p++];
+	rl->code = h.code;
+	rl->sep = h.sep;
+	rl->has_xcode = h.has_xcode;
+	rl->x = h.x;
+	rl->xcode_off = h.xcode_off;
+	rl->xcode_len = h.xcode_len;
+	rl->text_off = h.text_off;
+	rl->text_len = len - h.text_off;
+	if (h.xcode_len > 0 && !h.has_xcode) {
+		const char *t = s + h.xcode_off;
+		size_t tl = h.xcode_len;
+		struct xcode fix;
+		char buf[XCODE_STRLEN];
 
-	/* An enhanced status code, if the next token tries to be one. */
-	while (p < len && s[p] == ' ')
-		p++;
-	tok = p;
-	while (p < len && s[p] != ' ' && s[p] != '\t')
-		p++;
-	if (xcode_looks_like(s + tok, p - tok)) {
-		rl->xcode_off = tok;
-		rl->xcode_len = p - tok;
-		if (xcode_parse(s + tok, p - tok, 0, &rl->x, &why) != 0) {
-			rl->has_xcode = true;
-		} else {
-			struct xcode fix;
-			char buf[XCODE_STRLEN];
-
-			f = findings_add(fs, FID_XCODE_SYNTAX, SEV_ERROR, n,
-			    (unsigned)tok + 1, "\"%.*s\" is not a valid enhanced "
-			    "status code: %s", (int)(p - tok > 20 ? 20 : p - tok),
-			    s + tok, xcode_error_str(why));
-			if (f != NULL && xcode_repair(s + tok, p - tok, &fix))
-				snprintf(f->suggestion, sizeof f->suggestion,
-				    "%03u %s", rl->code, xcode_format(&fix, buf,
-				    sizeof buf));
-		}
-		if (p < len)
-			p++;	/* one blank separates the code from the text */
-	} else {
-		p = tok;
+		f = findings_add(fs, FID_XCODE_SYNTAX, SEV_ERROR, n,
+		    (unsigned)h.xcode_off + 1, "\"%.*s\" is not a valid enhanced "
+		    "status code: %s", (int)(tl > 20 ? 20 : tl), t,
+		    xcode_error_str(h.why));
+		if (f != NULL && xcode_repair(t, tl, &fix))
+			snprintf(f->suggestion, sizeof f->suggestion, "%03u %s",
+			    rl->code, xcode_format(&fix, buf, sizeof buf));
 	}
-	rl->text_off = p;
-	rl->text_len = len - p;
 }
 
 /* reply_parse - all lines plus cross-line consistency */

@@ -58,6 +58,39 @@ struct validate_opts {
 	bool		 allow_unregistered;	/* the rule says allow-unregistered */
 };
 
+/* How reply_head() reads a line. */
+#define REPLY_HEAD_TAB		0x01	/* a tab separates like a space */
+#define REPLY_HEAD_PUNCT	0x02	/* the enhanced code may end at ';' or
+					   ',' (Diagnostic-Code fields) */
+
+enum reply_head_status {
+	RH_OK,			/* a valid basic code and separator */
+	RH_NO_CODE,		/* the line does not start with 3 digits */
+	RH_BAD_CODE,		/* 3 digits, but not [2-5][0-5][0-9] */
+	RH_BAD_SEP,		/* the code is followed by something else */
+};
+
+/* The codes at the start of one reply line: "NNN[ -][X.Y.Z] text". */
+struct reply_head {
+	enum reply_head_status status;
+	unsigned	 code;		/* the 3 digits (also for RH_BAD_CODE) */
+	char		 sep;		/* ' ', '-', '\t' or '\0' (code alone) */
+	size_t		 xcode_off;	/* the token that looks like an enhanced */
+	size_t		 xcode_len;	/* code (digits and dots); 0: none */
+	bool		 has_xcode;	/* and it is valid */
+	enum xcode_error why;		/* when it is not */
+	struct xcode	 x;
+	size_t		 text_off;	/* after the codes and one blank */
+};
+
+/*
+ * reply_head - the one reader of "NNN X.Y.Z text" (replies, Sendmail's
+ * rejection macros, DSN Diagnostic-Codes, rule replies).  Returns true
+ * when status is RH_OK; the offsets are meaningful then (and for
+ * RH_BAD_CODE with a valid separator: xcode and text are read too).
+ */
+bool	reply_head(const char *s, size_t len, unsigned flags, struct reply_head *);
+
 /*
  * reply_parse - split and parse; syntax findings go to fs.  Returns 0 when
  * the first line has a valid basic code, -1 when the reply is unusable.

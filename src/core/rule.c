@@ -23,25 +23,42 @@
 #include "rule.h"
 #include "strutil.h"
 
+/* How the rest of a condition is read. */
+enum parse_kind {
+	PK_CIDRS,		/* in CIDR[, CIDR...] | in FILE */
+	PK_MATCH,		/* MATCH (style below) */
+	PK_HEADER,		/* NAME MATCH */
+	PK_SIZE,		/* OP N[K|M|G] */
+	PK_COUNT,		/* OP N */
+	PK_FLAG,		/* nothing more */
+};
+
+/* The condition subjects; a second word makes a subject of its own. */
 static const struct {
 	const char	*name;
+	const char	*word2;		/* "null-mx", or NULL */
 	enum cond_type	 type;
-	enum stage	 stage;
+	enum stage	 stage;		/* earliest stage where it is known */
+	enum parse_kind	 kind;
+	enum match_subject style;
 } subjects[] = {
-	{ "client-ip", C_CLIENT_IP, STAGE_CONNECT },
-	{ "client-name", C_CLIENT_NAME, STAGE_CONNECT },
-	{ "helo", C_HELO, STAGE_HELO },
-	{ "sender", C_SENDER, STAGE_MAIL },
-	{ "sender-domain", C_SENDER_DOMAIN, STAGE_MAIL },
-	{ "sender-domain null-mx", C_SENDER_NULLMX, STAGE_MAIL },
-	{ "recipient", C_RECIPIENT, STAGE_RCPT },
-	{ "recipient-domain", C_RECIPIENT_DOMAIN, STAGE_RCPT },
-	{ "recipient-domain null-mx", C_RECIPIENT_NULLMX, STAGE_RCPT },
-	{ "header", C_HEADER, STAGE_HEADER },
-	{ "body", C_BODY, STAGE_EOM },
-	{ "size", C_SIZE, STAGE_EOM },
-	{ "recipients", C_RECIPIENTS, STAGE_HEADER },
-	{ "authenticated", C_AUTH, STAGE_MAIL },
+	{ "client-ip", NULL, C_CLIENT_IP, STAGE_CONNECT, PK_CIDRS, MS_NAME },
+	{ "client-name", NULL, C_CLIENT_NAME, STAGE_CONNECT, PK_MATCH, MS_NAME },
+	{ "helo", NULL, C_HELO, STAGE_HELO, PK_MATCH, MS_NAME },
+	{ "sender", NULL, C_SENDER, STAGE_MAIL, PK_MATCH, MS_ADDRESS },
+	{ "sender-domain", "null-mx", C_SENDER_NULLMX, STAGE_MAIL, PK_FLAG,
+	    MS_NAME },
+	{ "sender-domain", NULL, C_SENDER_DOMAIN, STAGE_MAIL, PK_MATCH, MS_NAME },
+	{ "recipient", NULL, C_RECIPIENT, STAGE_RCPT, PK_MATCH, MS_ADDRESS },
+	{ "recipient-domain", "null-mx", C_RECIPIENT_NULLMX, STAGE_RCPT, PK_FLAG,
+	    MS_NAME },
+	{ "recipient-domain", NULL, C_RECIPIENT_DOMAIN, STAGE_RCPT, PK_MATCH,
+	    MS_NAME },
+	{ "header", NULL, C_HEADER, STAGE_HEADER, PK_HEADER, MS_VALUE },
+	{ "body", NULL, C_BODY, STAGE_EOM, PK_MATCH, MS_TEXT },
+	{ "size", NULL, C_SIZE, STAGE_EOM, PK_SIZE, MS_NAME },
+	{ "recipients", NULL, C_RECIPIENTS, STAGE_HEADER, PK_COUNT, MS_NAME },
+	{ "authenticated", NULL, C_AUTH, STAGE_MAIL, PK_FLAG, MS_NAME },
 };
 #define NSUBJECTS (sizeof subjects / sizeof subjects[0])
 
@@ -57,13 +74,19 @@ cond_stage(enum cond_type t)
 	return STAGE_EOM;
 }
 
-/* cond_type_name - printable */
+/* cond_type_name - printable ("sender-domain null-mx") */
 const char *
 cond_type_name(enum cond_type t)
 {
-	size_t i;
-
-	for (i = 0; i < NSUBJECTS; i++)
+	switch (t) {
+	case C_SENDER_NULLMX:
+		return "sender-domain null-mx";
+	case C_RECIPIENT_NULLMX:
+		return "recipient-domain null-mx";
+	default:
+		break;
+	}
+	for (size_t i = 0; i < NSUBJECTS; i++)
 		if (subjects[i].type == t)
 			return subjects[i].name;
 	return "?";
@@ -119,55 +142,41 @@ word(const char *p, char *buf, size_t size)
 static int
 parse_number(struct cond *c, const char *p, bool units, struct esc_err *err)
 {
-	char *end;
-	unsigned long long v, mult = 1;
+	static const struct {
+		const char	*op;
+		enum cmp_op	 v;
+	} ops[] = {
+		{ "<=", OP_LE }, { ">=", OP_GE }, { "!=", OP_NE }, { "==", OP_EQ },
+		{ "<", OP_LT }, { ">", OP_GT }, { "=", OP_EQ },
+	};
+	char num[64];
+	const char *bad;
+	size_t i, n;
 
 	p = skip_ws(p);
-	if (strncmp(p, "<=", 2) == 0) {
-		c->op = OP_LE;
-		p += 2;
-	} else if (strncmp(p, ">=", 2) == 0) {
-		c->op = OP_GE;
-		p += 2;
-	} else if (strncmp(p, "!=", 2) == 0) {
-		c->op = OP_NE;
-		p += 2;
-	} else if (strncmp(p, "==", 2) == 0) {
-		c->op = OP_EQ;
-		p += 2;
-	} else if (*p == '<') {
-		c->op = OP_LT;
-		p++;
-	} else if (*p == '>') {
-		c->op = OP_GT;
-		p++;
-	} else if (*p == '=') {
-		c->op = OP_EQ;
-		p++;
-	} else {
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strncmp(p, ops[i].op, strlen(ops[i].op)) == 0)
+			break;
+	if (i == sizeof ops / sizeof ops[0])
 		return err_set(err, NULL, 0, "expected a comparison (<, <=, >, "
 		    ">=, =, !=) before the number");
-	}
-	p = skip_ws(p);
+	c->op = ops[i].v;
+	p = skip_ws(p + strlen(ops[i].op));
 	if (!isdigit((unsigned char)*p))
 		return err_set(err, NULL, 0, "expected a number after the "
 		    "comparison");
-	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno != 0)
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (str_copyn(num, sizeof num, p, n) < 0)
 		return err_set(err, NULL, 0, "number out of range");
-	if (units && *end != '\0' && strchr("kKmMgG", *end) != NULL) {
-		mult = (*end == 'k' || *end == 'K') ? 1024ULL :
-		    (*end == 'm' || *end == 'M') ? 1024ULL * 1024 :
-		    1024ULL * 1024 * 1024;
-		end++;
-	}
-	if (*skip_ws(end) != '\0')
+	if (str_parse_scaled(num, units ? STR_UNITS_SIZE : STR_UNITS_NONE,
+	    &c->num, &bad) < 0) {
+		if (bad == num || *bad == '\0' || isdigit((unsigned char)*bad))
+			return err_set(err, NULL, 0, "number out of range");
 		return err_set(err, NULL, 0, "unexpected \"%s\" after the number%s",
-		    skip_ws(end), units ? " (units are K, M and G)" : "");
-	if (v > ~0ULL / mult)
-		return err_set(err, NULL, 0, "number out of range");
-	c->num = v * mult;
+		    skip_ws(p + (bad - num)), units ? " (units are K, M and G)" : "");
+	}
 	return 0;
 }
 
@@ -267,8 +276,9 @@ static int
 parse_cond(struct cond *c, const char *text, const char *basedir,
     struct esc_err *err)
 {
-	char subj[64], tmp[64];
+	char subj[64], tmp[256];
 	const char *p = skip_ws(text), *rest;
+	size_t i;
 
 	memset(c, 0, sizeof *c);
 	rest = word(p, subj, sizeof subj);
@@ -280,69 +290,46 @@ parse_cond(struct cond *c, const char *text, const char *basedir,
 	if (subj[0] == '\0')
 		return err_set(err, NULL, 0, "empty condition");
 	rest = skip_ws(rest);
-
-	if (strcmp(subj, "client-ip") == 0) {
-		c->type = C_CLIENT_IP;
+	for (i = 0; i < NSUBJECTS; i++) {
+		if (strcmp(subj, subjects[i].name) != 0 ||
+		    (subjects[i].word2 != NULL &&
+		    strcmp(rest, subjects[i].word2) != 0))
+			continue;
+		c->type = subjects[i].type;
+		break;
+	}
+	if (i == NSUBJECTS)
+		return err_set(err, NULL, 0, "unknown condition \"%s\"; use "
+		    "client-ip, client-name, helo, sender, sender-domain, "
+		    "recipient, recipient-domain, header, body, size, recipients "
+		    "or authenticated", subj);
+	switch (subjects[i].kind) {
+	case PK_CIDRS:
 		rest = word(rest, tmp, sizeof tmp);
 		if (strcmp(tmp, "in") != 0)
 			return err_set(err, NULL, 0, "write \"client-ip in "
 			    "192.0.2.0/24, 2001:db8::/32\"");
 		return parse_cidrs(c, rest, basedir, err);
-	}
-	if (strcmp(subj, "client-name") == 0 || strcmp(subj, "helo") == 0) {
-		c->type = subj[0] == 'h' ? C_HELO : C_CLIENT_NAME;
-		return matcher_parse(&c->m, rest, MS_NAME, basedir, err);
-	}
-	if (strcmp(subj, "sender") == 0 || strcmp(subj, "recipient") == 0) {
-		c->type = subj[0] == 's' ? C_SENDER : C_RECIPIENT;
-		return matcher_parse(&c->m, rest, MS_ADDRESS, basedir, err);
-	}
-	if (strcmp(subj, "sender-domain") == 0 ||
-	    strcmp(subj, "recipient-domain") == 0) {
-		bool snd = subj[0] == 's';
-
-		if (strcmp(rest, "null-mx") == 0) {
-			c->type = snd ? C_SENDER_NULLMX : C_RECIPIENT_NULLMX;
-			return 0;
-		}
-		c->type = snd ? C_SENDER_DOMAIN : C_RECIPIENT_DOMAIN;
-		return matcher_parse(&c->m, rest, MS_NAME, basedir, err);
-	}
-	if (strcmp(subj, "header") == 0) {
-		char name[256];
-
-		c->type = C_HEADER;
-		rest = word(rest, name, sizeof name);
-		if (name[0] == '\0' || strpbrk(name, ":=~") != NULL)
+	case PK_MATCH:
+		return matcher_parse(&c->m, rest, subjects[i].style, basedir, err);
+	case PK_HEADER:
+		rest = word(rest, tmp, sizeof tmp);
+		if (tmp[0] == '\0' || strpbrk(tmp, ":=~") != NULL)
 			return err_set(err, NULL, 0, "write \"header NAME ~ "
 			    "/regex/\" (the header name without a colon)");
-		if ((c->header = strdup(name)) == NULL)
+		if ((c->header = strdup(tmp)) == NULL)
 			return err_set(err, NULL, 0, "out of memory");
-		return matcher_parse(&c->m, rest, MS_VALUE, basedir, err);
-	}
-	if (strcmp(subj, "body") == 0) {
-		c->type = C_BODY;
-		return matcher_parse(&c->m, rest, MS_TEXT, basedir, err);
-	}
-	if (strcmp(subj, "size") == 0) {
-		c->type = C_SIZE;
-		return parse_number(c, rest, true, err);
-	}
-	if (strcmp(subj, "recipients") == 0) {
-		c->type = C_RECIPIENTS;
-		return parse_number(c, rest, false, err);
-	}
-	if (strcmp(subj, "authenticated") == 0) {
-		c->type = C_AUTH;
-		if (*rest != '\0')
-			return err_set(err, NULL, 0, "\"authenticated\" takes no "
-			    "argument");
+		return matcher_parse(&c->m, rest, subjects[i].style, basedir, err);
+	case PK_SIZE:
+	case PK_COUNT:
+		return parse_number(c, rest, subjects[i].kind == PK_SIZE, err);
+	case PK_FLAG:
+		if (subjects[i].word2 == NULL && *rest != '\0')
+			return err_set(err, NULL, 0, "\"%s\" takes no argument",
+			    subj);
 		return 0;
 	}
-	return err_set(err, NULL, 0, "unknown condition \"%s\"; use client-ip, "
-	    "client-name, helo, sender, sender-domain, recipient, "
-	    "recipient-domain, header, body, size, recipients or "
-	    "authenticated", subj);
+	return 0;
 }
 
 /* cond_free - release */
@@ -468,8 +455,7 @@ rule_free(struct rule *r)
 	for (i = 0; i < r->ncond; i++)
 		cond_free(&r->cond[i]);
 	free(r->cond);
-	for (i = 0; i < r->ntext; i++)
-		free(r->text[i]);
+	template_free(&r->reply);
 	free(r->name);
 	free(r->file);
 	memset(r, 0, sizeof *r);

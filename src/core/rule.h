@@ -16,7 +16,7 @@
 #include "diag.h"
 #include "match.h"
 #include "stage.h"
-#include "xcode.h"
+#include "template.h"
 
 enum cond_type {
 	C_CLIENT_IP,
@@ -52,9 +52,6 @@ struct cond {
 enum action { ACT_REPLY, ACT_ACCEPT, ACT_DISCARD };
 enum mode { MODE_ENFORCE, MODE_MONITOR };
 
-#define RULE_MAX_LINES	32		/* libmilter's limit */
-#define RULE_TEXT_MAX	1024		/* one line of template */
-
 struct rule {
 	char		*name;
 	char		*file;		/* where it was defined */
@@ -70,14 +67,7 @@ struct rule {
 	bool		 stage_set;
 	bool		 per_recipient;	/* has recipient conditions */
 	bool		 allow_unregistered;
-	/* reply (action reply) */
-	char		 code[4];	/* "550" */
-	char		 xcode[XCODE_STRLEN];	/* "" when none */
-	bool		 has_xcode;
-	struct xcode	 x;
-	char		*text[RULE_MAX_LINES];	/* templates, '%' escaped */
-	unsigned	 ntext;
-	bool		 text_default;	/* text came from the registry */
+	struct template	 reply;		/* action reply */
 	int		 reply_line;
 	unsigned	 stat_slot;	/* set by the daemon's statistics */
 };

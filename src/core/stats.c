@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +208,90 @@ nrules(struct stats *s)
 	return n;
 }
 
+/*
+ * The families, in the order both renderings use.  JSON shapes: a list of
+ * objects (labels + "count"), an object keyed by the one label, a number.
+ */
+enum shape { SJ_LIST, SJ_MAP, SJ_NUMBER, SJ_NONE };
+
+struct family {
+	const char	*name, *type, *help;
+	const char	*json;		/* key in the JSON snapshot */
+	enum shape	 shape;
+};
+
+enum {
+	F_REPLIES, F_XCODE, F_STAGE, F_RULES, F_DSN, F_VIOLATIONS, F_DROPPED,
+	F_RELOADS, F_CONNECTIONS, F_MESSAGES, F_INTERNAL, F_DNS, F_START,
+	F_COUNT
+};
+
+static const struct family families[F_COUNT] = {
+	{ "esc_milter_replies_total", "counter",
+	    "Rejections and tempfails, the milter's and the MTA's.",
+	    "replies", SJ_LIST },
+	{ "esc_milter_replies_by_xcode_total", "counter",
+	    "Rejections by enhanced status code (unregistered: other).",
+	    "by_xcode", SJ_LIST },
+	{ "esc_milter_replies_by_stage_total", "counter",
+	    "Rejections by SMTP stage.", "stages", SJ_LIST },
+	{ "esc_milter_rule_matches_total", "counter",
+	    "Rules that fired, by mode.", "rules", SJ_LIST },
+	{ "esc_milter_dsn_total", "counter",
+	    "Failed or delayed recipients of received DSNs.", "dsn", SJ_LIST },
+	{ "esc_milter_violations_total", "counter",
+	    "Replies that failed emit-time validation, by finding.",
+	    "violations", SJ_MAP },
+	{ "esc_milter_events_dropped_total", "counter",
+	    "JSON events that could not be written.", "events_dropped",
+	    SJ_NUMBER },
+	{ "esc_milter_config_reloads_total", "counter",
+	    "Configuration reloads by result.", "config_reloads", SJ_MAP },
+	{ "esc_milter_connections_total", "counter",
+	    "SMTP connections seen.", "connections", SJ_NUMBER },
+	{ "esc_milter_messages_total", "counter",
+	    "Messages that reached end of data.", "messages", SJ_NUMBER },
+	{ "esc_milter_internal_errors_total", "counter",
+	    "Internal failures (on_error applied).", "internal_errors",
+	    SJ_NUMBER },
+	{ "esc_milter_dns_lookups_total", "counter",
+	    "Null-MX lookups by result.", "dns_lookups", SJ_MAP },
+	{ "esc_milter_start_time_seconds", "gauge",
+	    "Start time of the daemon, seconds since the epoch.", NULL, SJ_NONE },
+};
+
+#define MAX_LABELS	6
+
+/* One sample of a family. */
+struct sample {
+	unsigned	 f;
+	unsigned	 n;
+	const char	*lname[MAX_LABELS], *lvalue[MAX_LABELS];
+	unsigned long long value;
+};
+
+typedef void (*visit_fn)(void *arg, unsigned family, const struct sample *);
+
+/* emit - a sample with labels given as name, value, ..., NULL */
+static void
+emit(visit_fn fn, void *arg, unsigned f, unsigned long long v, ...)
+{
+	struct sample sm;
+	const char *name;
+	va_list ap;
+
+	sm.f = f;
+	sm.n = 0;
+	sm.value = v;
+	va_start(ap, v);
+	while ((name = va_arg(ap, const char *)) != NULL && sm.n < MAX_LABELS) {
+		sm.lname[sm.n] = name;
+		sm.lvalue[sm.n++] = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	fn(arg, f, &sm);
+}
+
 static const char *
 subj_label(unsigned k, char *buf)
 {
@@ -216,204 +302,169 @@ subj_label(unsigned k, char *buf)
 	return buf;
 }
 
-/* stats_json - snapshot for stats_file and the stats event */
-json_t *
-stats_json(struct stats *s)
+/*
+ * walk - every sample, family by family (fn(arg, f, NULL) opens each
+ * family).  Zero counters of the labelled families are left out, except
+ * where the label set is fixed and small (violations, reloads, DNS).
+ */
+static void
+walk(struct stats *s, visit_fn fn, void *arg)
 {
-	json_t *o = json_object(), *replies = json_array(), *xc = json_array(),
-	    *rules = json_array(), *stages = json_array(), *dsn = json_array(),
-	    *viol = json_object(), *dns = json_object();
-	unsigned a, b, m, c, k, d;
-	char started[40], sb[2];
-	struct tm tm;
+	unsigned a, b, m, c, k, d, nr;
 	unsigned long long n;
+	char sb[2], code[16];
 
-	gmtime_r(&s->started, &tm);
-	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fn(arg, F_REPLIES, NULL);
 	for (a = 0; a < 2; a++)
 	for (b = 0; b < 2; b++)
 	for (m = 0; m < 2; m++)
 	for (c = 0; c < NCLS; c++)
 	for (k = 0; k < NSUBJ; k++)
 		if ((n = GET(s->replies[a][b][m][c][k])) > 0)
-			json_array_append_new(replies, json_pack(
-			    "{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
-			    "source", src_names[a], "action", act_names[b],
-			    "mode", mode_names[m], "class", cls_names[c],
-			    "subject", subj_label(k, sb),
-			    "category", category_name(category_of(k)),
-			    "count", (json_int_t)n));
+			emit(fn, arg, F_REPLIES, n, "source", src_names[a],
+			    "action", act_names[b], "mode", mode_names[m],
+			    "class", cls_names[c], "subject", subj_label(k, sb),
+			    "category", category_name(category_of(k)), NULL);
+	fn(arg, F_XCODE, NULL);
 	for (a = 0; a < 2; a++) {
 		for (c = 0; c < 2; c++)
 		for (k = 0; k < 8; k++)
 		for (d = 0; d < XDETAIL; d++)
 			if ((n = GET(s->xcode[a][c][k][d])) > 0) {
-				char code[16];
-
 				snprintf(code, sizeof code, "%u.%u.%u",
 				    c ? 5u : 4u, k, d);
-				json_array_append_new(xc, json_pack(
-				    "{s:s, s:s, s:I}", "source", src_names[a],
-				    "xcode", code, "count", (json_int_t)n));
+				emit(fn, arg, F_XCODE, n, "source", src_names[a],
+				    "xcode", code, NULL);
 			}
 		if ((n = GET(s->xcode_other[a])) > 0)
-			json_array_append_new(xc, json_pack("{s:s, s:s, s:I}",
-			    "source", src_names[a], "xcode", "other",
-			    "count", (json_int_t)n));
+			emit(fn, arg, F_XCODE, n, "source", src_names[a],
+			    "xcode", "other", NULL);
 	}
-	for (k = 0; k <= STATS_MAX_RULES; k++) {
-		if (k == nrules(s))
-			k = STATS_MAX_RULES;
-		for (m = 0; m < 2; m++)
-			if ((n = GET(s->rules[k].n[m])) > 0)
-				json_array_append_new(rules, json_pack(
-				    "{s:s, s:s, s:I}", "rule", s->rules[k].name,
-				    "mode", mode_names[m], "count", (json_int_t)n));
-	}
+	fn(arg, F_STAGE, NULL);
 	for (a = 0; a < 2; a++)
 		for (k = 1; k < STAGE_COUNT; k++)
 			if ((n = GET(s->stage[a][k])) > 0)
-				json_array_append_new(stages, json_pack(
-				    "{s:s, s:s, s:I}", "source", src_names[a],
-				    "stage", stage_name((enum stage)k),
-				    "count", (json_int_t)n));
+				emit(fn, arg, F_STAGE, n, "source", src_names[a],
+				    "stage", stage_name((enum stage)k), NULL);
+	fn(arg, F_RULES, NULL);
+	nr = nrules(s);
+	for (k = 0; k <= STATS_MAX_RULES; k++) {
+		if (k == nr)
+			k = STATS_MAX_RULES;
+		for (m = 0; m < 2; m++)
+			if ((n = GET(s->rules[k].n[m])) > 0)
+				emit(fn, arg, F_RULES, n, "rule", s->rules[k].name,
+				    "mode", mode_names[m], NULL);
+	}
+	fn(arg, F_DSN, NULL);
 	for (c = 0; c < NDSNCLS; c++)
 		for (k = 0; k < NSUBJ; k++)
 			if ((n = GET(s->dsn[c][k])) > 0)
-				json_array_append_new(dsn, json_pack(
-				    "{s:s, s:s, s:s, s:I}", "class", dsncls_names[c],
-				    "subject", subj_label(k, sb),
-				    "category", category_name(category_of(k)),
-				    "count", (json_int_t)n));
+				emit(fn, arg, F_DSN, n, "class", dsncls_names[c],
+				    "subject", subj_label(k, sb), "category",
+				    category_name(category_of(k)), NULL);
+	fn(arg, F_VIOLATIONS, NULL);
 	for (k = 0; k < FID_REPLY_COUNT; k++)
-		json_object_set_new(viol, finding_name((enum finding_id)k),
-		    json_integer((json_int_t)GET(s->violations[k])));
+		emit(fn, arg, F_VIOLATIONS, GET(s->violations[k]), "finding",
+		    finding_name((enum finding_id)k), NULL);
+	fn(arg, F_DROPPED, NULL);
+	emit(fn, arg, F_DROPPED, GET(s->dropped), NULL);
+	fn(arg, F_RELOADS, NULL);
+	emit(fn, arg, F_RELOADS, GET(s->reloads[0]), "result", "ok", NULL);
+	emit(fn, arg, F_RELOADS, GET(s->reloads[1]), "result", "error", NULL);
+	fn(arg, F_CONNECTIONS, NULL);
+	emit(fn, arg, F_CONNECTIONS, GET(s->connections), NULL);
+	fn(arg, F_MESSAGES, NULL);
+	emit(fn, arg, F_MESSAGES, GET(s->messages), NULL);
+	fn(arg, F_INTERNAL, NULL);
+	emit(fn, arg, F_INTERNAL, GET(s->internal_errors), NULL);
+	fn(arg, F_DNS, NULL);
 	for (k = 0; k < SDNS_COUNT; k++)
-		json_object_set_new(dns, dns_names[k],
-		    json_integer((json_int_t)GET(s->dns[k])));
+		emit(fn, arg, F_DNS, GET(s->dns[k]), "result", dns_names[k], NULL);
+	fn(arg, F_START, NULL);
+	emit(fn, arg, F_START, (unsigned long long)s->started, NULL);
+}
 
+/* json_visit - the snapshot, family by family */
+static void
+json_visit(void *arg, unsigned f, const struct sample *sm)
+{
+	json_t *o = arg, *slot, *e;
+	const struct family *fam = &families[f];
+	unsigned i;
+
+	if (fam->shape == SJ_NONE)
+		return;
+	if (sm == NULL) {
+		json_object_set_new(o, fam->json, fam->shape == SJ_LIST ?
+		    json_array() : fam->shape == SJ_MAP ? json_object() :
+		    json_integer(0));
+		return;
+	}
+	slot = json_object_get(o, fam->json);
+	switch (fam->shape) {
+	case SJ_LIST:
+		e = json_object();
+		for (i = 0; i < sm->n; i++)
+			json_object_set_new(e, sm->lname[i],
+			    json_string(sm->lvalue[i]));
+		json_object_set_new(e, "count", json_integer((json_int_t)sm->value));
+		json_array_append_new(slot, e);
+		break;
+	case SJ_MAP:
+		json_object_set_new(slot, sm->lvalue[0],
+		    json_integer((json_int_t)sm->value));
+		break;
+	case SJ_NUMBER:
+		json_object_set_new(o, fam->json,
+		    json_integer((json_int_t)sm->value));
+		break;
+	case SJ_NONE:
+		break;
+	}
+}
+
+/* stats_json - snapshot for stats_file and the stats event */
+json_t *
+stats_json(struct stats *s)
+{
+	json_t *o = json_object();
+	char started[40];
+	struct tm tm;
+
+	gmtime_r(&s->started, &tm);
+	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_set_new(o, "started", json_string(started));
 	json_object_set_new(o, "uptime_seconds",
 	    json_integer((json_int_t)(time(NULL) - s->started)));
-	json_object_set_new(o, "connections",
-	    json_integer((json_int_t)GET(s->connections)));
-	json_object_set_new(o, "messages",
-	    json_integer((json_int_t)GET(s->messages)));
-	json_object_set_new(o, "replies", replies);
-	json_object_set_new(o, "by_xcode", xc);
-	json_object_set_new(o, "rules", rules);
-	json_object_set_new(o, "stages", stages);
-	json_object_set_new(o, "dsn", dsn);
-	json_object_set_new(o, "violations", viol);
-	json_object_set_new(o, "events_dropped",
-	    json_integer((json_int_t)GET(s->dropped)));
-	json_object_set_new(o, "config_reloads", json_pack("{s:I, s:I}",
-	    "ok", (json_int_t)GET(s->reloads[0]),
-	    "error", (json_int_t)GET(s->reloads[1])));
-	json_object_set_new(o, "internal_errors",
-	    json_integer((json_int_t)GET(s->internal_errors)));
-	json_object_set_new(o, "dns_lookups", dns);
+	walk(s, json_visit, o);
 	return o;
 }
 
-#define HELP(fp, name, type, help) \
-	fprintf(fp, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type)
+/* prom_visit - the text exposition format */
+static void
+prom_visit(void *arg, unsigned f, const struct sample *sm)
+{
+	FILE *fp = arg;
+	const struct family *fam = &families[f];
+	unsigned i;
+
+	if (sm == NULL) {
+		fprintf(fp, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
+		    fam->name, fam->type);
+		return;
+	}
+	fputs(fam->name, fp);
+	for (i = 0; i < sm->n; i++)
+		fprintf(fp, "%s%s=\"%s\"", i ? "," : "{", sm->lname[i],
+		    sm->lvalue[i]);
+	fprintf(fp, "%s %llu\n", sm->n ? "}" : "", sm->value);
+}
 
 /* stats_prometheus - node_exporter textfile format */
 int
 stats_prometheus(struct stats *s, FILE *fp)
 {
-	unsigned a, b, m, c, k, d;
-	unsigned long long n;
-	char sb[2];
-
-	HELP(fp, "esc_milter_replies_total", "counter",
-	    "Rejections and tempfails, the milter's and the MTA's.");
-	for (a = 0; a < 2; a++)
-	for (b = 0; b < 2; b++)
-	for (m = 0; m < 2; m++)
-	for (c = 0; c < NCLS; c++)
-	for (k = 0; k < NSUBJ; k++)
-		if ((n = GET(s->replies[a][b][m][c][k])) > 0)
-			fprintf(fp, "esc_milter_replies_total{source=\"%s\","
-			    "action=\"%s\",mode=\"%s\",class=\"%s\",subject=\"%s\","
-			    "category=\"%s\"} %llu\n", src_names[a], act_names[b],
-			    mode_names[m], cls_names[c], subj_label(k, sb),
-			    category_name(category_of(k)), n);
-	HELP(fp, "esc_milter_replies_by_xcode_total", "counter",
-	    "Rejections by enhanced status code (unregistered: other).");
-	for (a = 0; a < 2; a++) {
-		for (c = 0; c < 2; c++)
-		for (k = 0; k < 8; k++)
-		for (d = 0; d < XDETAIL; d++)
-			if ((n = GET(s->xcode[a][c][k][d])) > 0)
-				fprintf(fp, "esc_milter_replies_by_xcode_total{"
-				    "source=\"%s\",xcode=\"%u.%u.%u\"} %llu\n",
-				    src_names[a], c ? 5u : 4u, k, d, n);
-		if ((n = GET(s->xcode_other[a])) > 0)
-			fprintf(fp, "esc_milter_replies_by_xcode_total{source="
-			    "\"%s\",xcode=\"other\"} %llu\n", src_names[a], n);
-	}
-	HELP(fp, "esc_milter_replies_by_stage_total", "counter",
-	    "Rejections by SMTP stage.");
-	for (a = 0; a < 2; a++)
-		for (k = 1; k < STAGE_COUNT; k++)
-			if ((n = GET(s->stage[a][k])) > 0)
-				fprintf(fp, "esc_milter_replies_by_stage_total{"
-				    "source=\"%s\",stage=\"%s\"} %llu\n",
-				    src_names[a], stage_name((enum stage)k), n);
-	HELP(fp, "esc_milter_rule_matches_total", "counter",
-	    "Rules that fired, by mode.");
-	for (k = 0; k <= STATS_MAX_RULES; k++) {
-		if (k == nrules(s))
-			k = STATS_MAX_RULES;
-		for (m = 0; m < 2; m++)
-			if ((n = GET(s->rules[k].n[m])) > 0)
-				fprintf(fp, "esc_milter_rule_matches_total{rule="
-				    "\"%s\",mode=\"%s\"} %llu\n", s->rules[k].name,
-				    mode_names[m], n);
-	}
-	HELP(fp, "esc_milter_dsn_total", "counter",
-	    "Failed or delayed recipients of received DSNs.");
-	for (c = 0; c < NDSNCLS; c++)
-		for (k = 0; k < NSUBJ; k++)
-			if ((n = GET(s->dsn[c][k])) > 0)
-				fprintf(fp, "esc_milter_dsn_total{class=\"%s\","
-				    "subject=\"%s\",category=\"%s\"} %llu\n",
-				    dsncls_names[c], subj_label(k, sb),
-				    category_name(category_of(k)), n);
-	HELP(fp, "esc_milter_violations_total", "counter",
-	    "Replies that failed emit-time validation, by finding.");
-	for (k = 0; k < FID_REPLY_COUNT; k++)
-		fprintf(fp, "esc_milter_violations_total{finding=\"%s\"} %llu\n",
-		    finding_name((enum finding_id)k), GET(s->violations[k]));
-	HELP(fp, "esc_milter_events_dropped_total", "counter",
-	    "JSON events that could not be written.");
-	fprintf(fp, "esc_milter_events_dropped_total %llu\n", GET(s->dropped));
-	HELP(fp, "esc_milter_config_reloads_total", "counter",
-	    "Configuration reloads by result.");
-	fprintf(fp, "esc_milter_config_reloads_total{result=\"ok\"} %llu\n",
-	    GET(s->reloads[0]));
-	fprintf(fp, "esc_milter_config_reloads_total{result=\"error\"} %llu\n",
-	    GET(s->reloads[1]));
-	HELP(fp, "esc_milter_connections_total", "counter",
-	    "SMTP connections seen.");
-	fprintf(fp, "esc_milter_connections_total %llu\n", GET(s->connections));
-	HELP(fp, "esc_milter_messages_total", "counter",
-	    "Messages that reached end of data.");
-	fprintf(fp, "esc_milter_messages_total %llu\n", GET(s->messages));
-	HELP(fp, "esc_milter_internal_errors_total", "counter",
-	    "Internal failures (on_error applied).");
-	fprintf(fp, "esc_milter_internal_errors_total %llu\n",
-	    GET(s->internal_errors));
-	HELP(fp, "esc_milter_dns_lookups_total", "counter",
-	    "Null-MX lookups by result.");
-	for (k = 0; k < SDNS_COUNT; k++)
-		fprintf(fp, "esc_milter_dns_lookups_total{result=\"%s\"} %llu\n",
-		    dns_names[k], GET(s->dns[k]));
-	HELP(fp, "esc_milter_start_time_seconds", "gauge",
-	    "Start time of the daemon, seconds since the epoch.");
-	fprintf(fp, "esc_milter_start_time_seconds %lld\n",
-	    (long long)s->started);
+	walk(s, prom_visit, fp);
 	return ferror(fp) ? -1 : 0;
 }

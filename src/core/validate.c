@@ -243,7 +243,8 @@ reply_validate(const struct registry *reg, const struct reply *r,
 		f = findings_add(fs, FID_UNREGISTERED, sev, 1, col,
 		    "%s is not registered; clients only learn \"%s, %s\"%s",
 		    xcode_format(&r->x, buf, sizeof buf),
-		    class_name(r->x.cls) ? class_name(r->x.cls) : "class ?",
+		    registry_class_name(r->x.cls) ?
+		    registry_class_name(r->x.cls) : "class ?",
 		    subject_name(r->x.subject) ? subject_name(r->x.subject) :
 		    "unknown subject",
 		    o->own_rule && !o->allow_unregistered ?

@@ -1,17 +1,17 @@
 /*
- * annotate.c - X-ESC-DSN headers and "dsn" events (see annotate.h).
+ * annotate.c - monitor and DSN headers, "dsn" events (see annotate.h).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
 #include <strings.h>
 
 #include "annotate.h"
 #include "dsn.h"
 #include "event.h"
+#include "lm.h"
 #include "log.h"
 #include "mime.h"
 #include "stats.h"
@@ -19,46 +19,66 @@
 
 #define CTYPE_MAX	1024	/* a Content-Type value we keep */
 
-/* header_name - "<prefix>DSN" */
+/* header_name - "<prefix>DSN", "<prefix>Monitor" */
 static void
-header_name(const struct session *s, char *buf, size_t size)
+header_name(const struct session *s, const char *what, char *buf, size_t size)
 {
-	snprintf(buf, size, "%sDSN", s->cfg->set.header_prefix);
+	snprintf(buf, size, "%s%s", s->cfg->set.header_prefix, what);
 }
 
-static int
-keep(char **dst, const char *v)
+/* annotate_monitor - one header per hit (connection, message) */
+int
+annotate_monitor(struct session *s, SMFICTX *ctx)
 {
-	size_t n = strnlen(v, CTYPE_MAX);
+	char name[128];
+	unsigned i;
+	int rc = 0;
 
-	free(*dst);
-	if ((*dst = malloc(n + 1)) == NULL)
+	header_name(s, "Monitor", name, sizeof name);
+	for (i = 0; i < s->nconn_mon; i++)
+		if (lm_addheader(ctx, name, s->conn_mon[i].value) != MI_SUCCESS)
+			rc = -1;
+	for (i = 0; i < s->msg.nmon; i++)
+		if (lm_addheader(ctx, name, s->msg.mon[i].value) != MI_SUCCESS)
+			rc = -1;
+	return rc;
+}
+
+/* keep_value - a copy of at most CTYPE_MAX bytes of a header value */
+static int
+keep_value(char **dst, const char *v)
+{
+	char *n = xstrndup(v, strnlen(v, CTYPE_MAX));
+
+	if (n == NULL)
 		return -1;
-	memcpy(*dst, v, n);
-	(*dst)[n] = '\0';
+	free(*dst);
+	*dst = n;
 	return 0;
 }
 
+/* annotate_header - what annotate_dsn needs of a header */
 int
-dsn_header_seen(struct session *s, const char *name, const char *value)
+annotate_header(struct session *s, const char *name, const char *value)
 {
 	char own[128];
 
 	if (value == NULL)
 		value = "";
 	if (strcasecmp(name, "Content-Type") == 0 && s->msg.ctype == NULL)
-		return keep(&s->msg.ctype, value);
+		return keep_value(&s->msg.ctype, value);
 	if (strcasecmp(name, "Content-Transfer-Encoding") == 0 &&
 	    s->msg.cte == NULL)
-		return keep(&s->msg.cte, value);
-	header_name(s, own, sizeof own);
+		return keep_value(&s->msg.cte, value);
+	header_name(s, "DSN", own, sizeof own);
 	if (strcasecmp(name, own) == 0)
 		s->msg.forged_dsn++;
 	return 0;
 }
 
+/* annotate_dsn_candidate - a report, or multipart from the null sender */
 bool
-dsn_candidate(const struct session *s)
+annotate_dsn_candidate(const struct session *s)
 {
 	char type[64];
 
@@ -81,8 +101,7 @@ remove_forged(struct session *s, SMFICTX *ctx, const char *name)
 	/* Indexes are 1-based among headers of that name; from the last so
 	   the others keep their numbers. */
 	for (i = s->msg.forged_dsn; i > 0; i--)
-		if (smfi_chgheader(ctx, (char *)(uintptr_t)name, (int)i, NULL) !=
-		    MI_SUCCESS)
+		if (lm_delheader(ctx, name, (int)i) != MI_SUCCESS)
 			rc = -1;
 	if (s->msg.forged_dsn > 0)
 		log_info("%s: removed %u %s header%s that came with the message",
@@ -94,7 +113,7 @@ remove_forged(struct session *s, SMFICTX *ctx, const char *name)
 int
 annotate_dsn(struct session *s, SMFICTX *ctx)
 {
-	struct event_common ec = { rt.host, s->id, s->msg.queue_id };
+	struct event_common ec = session_event_common(s);
 	char name[128], value[1024];
 	struct dsn_class *c;
 	struct dsn d;
@@ -102,7 +121,7 @@ annotate_dsn(struct session *s, SMFICTX *ctx)
 	size_t i;
 	int rc;
 
-	header_name(s, name, sizeof name);
+	header_name(s, "DSN", name, sizeof name);
 	rc = remove_forged(s, ctx, name);
 	if (!s->msg.dsn || s->msg.body == NULL)
 		return rc;
@@ -121,12 +140,12 @@ annotate_dsn(struct session *s, SMFICTX *ctx)
 			continue;
 		if (added < ANNOTATE_MAX_HEADERS) {
 			dsn_header(&d.rcpt[i], c, value, sizeof value);
-			if (smfi_addheader(ctx, name, value) != MI_SUCCESS)
+			if (lm_addheader(ctx, name, value) != MI_SUCCESS)
 				rc = -1;
 			added++;
 		}
 		rt_event(event_dsn(&ec, &d, &d.rcpt[i], c));
-		stats_dsn(rt.stats, c->cls, c->has_code ? (int)c->code.subject :
+		stats_dsn(rt_stats(), c->cls, c->has_code ? (int)c->code.subject :
 		    -1);
 	}
 	if (d.dropped > 0)

@@ -1,5 +1,10 @@
 /*
- * annotate.h - annotate_dsn: received delivery status notifications get
+ * annotate.h - the headers esc-milter adds at end of message.
+ *
+ * Monitor mode: one X-ESC-Monitor header per monitor rule that fired
+ * (monitor.h has its value), for the connection's rules and the message's.
+ *
+ * annotate_dsn: received delivery status notifications get
  * one X-ESC-DSN header per failed or delayed recipient, a "dsn" event each
  * and the esc_milter_dsn_total counters.
  *
@@ -20,12 +25,15 @@
 
 #define ANNOTATE_MAX_HEADERS	100	/* X-ESC-DSN headers per message */
 
-/* dsn_header_seen - note Content-Type, Content-Transfer-Encoding and
-   incoming X-ESC-DSN headers; -1 on ENOMEM */
-int	dsn_header_seen(struct session *, const char *name, const char *value);
+/* annotate_monitor - the monitor headers; -1 if the MTA refused one */
+int	annotate_monitor(struct session *, SMFICTX *);
 
-/* dsn_candidate - at end of headers: may this message be a DSN? */
-bool	dsn_candidate(const struct session *);
+/* annotate_header - for annotate_dsn: note Content-Type,
+   Content-Transfer-Encoding and incoming X-ESC-DSN headers; -1 on ENOMEM */
+int	annotate_header(struct session *, const char *name, const char *value);
+
+/* annotate_dsn_candidate - at end of headers: may this message be a DSN? */
+bool	annotate_dsn_candidate(const struct session *);
 
 /* annotate_dsn - at end of message: remove forged headers, parse, add
    headers, log events, count; -1 if the MTA refused a header change */

@@ -1,7 +1,9 @@
 /*
  * callbacks.c - the libmilter callbacks.  Each one gathers what the MTA
- * says into the session, asks the rules (emit.c) and maps the decision to
- * an SMFIS_* value.  No callback blocks except on the DNS lookups a rule
+ * says into the session, asks verdict_step() what the stage may do, runs
+ * the stage's rules (decide.c) when it may, and lets verdict_record() turn
+ * the outcome into what to do now: continue, reply (respond.c), discard
+ * or apply on_error.  No callback blocks except on the DNS lookups a rule
  * asks for; none keeps static buffers.
  */
 #include "config.h"
@@ -12,12 +14,18 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "address.h"
 #include "annotate.h"
 #include "callbacks.h"
-#include "emit.h"
+#include "decide.h"
+#include "lm.h"
 #include "log.h"
+#include "observe.h"
+#include "respond.h"
 #include "session.h"
 #include "strutil.h"
+
+#define EVAL_ERROR	"a regular expression hit its match limit"
 
 /* get - the session, creating it if negotiate was not called */
 static struct session *
@@ -30,7 +38,7 @@ get(SMFICTX *ctx)
 			session_free(s);
 			return NULL;
 		}
-		stats_connection(rt.stats);
+		stats_connection(rt_stats());
 	}
 	return s;
 }
@@ -39,67 +47,56 @@ get(SMFICTX *ctx)
 static void
 queue_id(struct session *s, SMFICTX *ctx)
 {
-	const char *i = macro(ctx, "i");
+	const char *i = lm_macro(ctx, "i");
 
 	if (i != NULL && *i != '\0' &&
 	    (s->msg.queue_id == NULL || strcmp(s->msg.queue_id, i) != 0))
-		(void)set_str(&s->msg.queue_id, i);
+		(void)str_set(&s->msg.queue_id, i);
 }
 
-/* decide - common mapping of an outcome at a message stage */
+/* act - what verdict_step or verdict_record said, as an SMFIS_* code */
 static sfsistat
-decide(struct session *s, SMFICTX *ctx, enum stage st, struct outcome o)
+act(struct session *s, SMFICTX *ctx, enum stage st, enum verdict_do d,
+    const struct rule *r)
 {
-	switch (o.v) {
-	case V_NONE:
-		return SMFIS_CONTINUE;
-	case V_REPLY:
-		return emit_reply(s, ctx, o.rule, st);
-	case V_ACCEPT:
-		s->msg.accepted = true;
-		return SMFIS_CONTINUE;
-	case V_DISCARD:
-		log_discard(s, o.rule, st);
-		s->msg.discarded = true;
+	switch (d) {
+	case DO_EVALUATE:
+	case DO_CONTINUE:
+		break;
+	case DO_REPLY:
+		return respond_reply(s, ctx, r, s->v.conn_rule == r ?
+		    s->v.conn_stage : st);
+	case DO_DISCARD:
+		respond_discard(s, r, st);
 		return SMFIS_DISCARD;
-	case V_ERROR:
-		return on_error(s, ctx, st, "a regular expression hit its "
-		    "match limit");
+	case DO_ERROR:
+		return respond_error(s, ctx, st, EVAL_ERROR);
 	}
 	return SMFIS_CONTINUE;
 }
 
 /*
- * decide_connection - a decision at CONNECT or HELO holds for the whole
- * connection.  A reply is remembered and answered now (HELO) or at the
- * next command whose reply the MTA shows (CONNECT); a client that goes on
- * gets the same answer.
+ * stage - the common path: what the verdict allows, the rules if they may
+ * run, the outcome recorded.  A connection's discard applies to each of
+ * its messages (recorded as the message's discard).
  */
 static sfsistat
-decide_connection(struct session *s, SMFICTX *ctx, enum stage st)
+stage(struct session *s, SMFICTX *ctx, enum stage st)
 {
-	struct outcome o = eval_stage(s, st);
+	enum verdict_do d = verdict_step(&s->v, st);
+	struct outcome o;
 
-	switch (o.v) {
-	case V_REPLY:
-		s->conn_pending = o.rule;
-		s->pending_stage = st;
-		return st == STAGE_CONNECT ? SMFIS_CONTINUE :
-		    emit_reply(s, ctx, o.rule, st);
-	case V_ACCEPT:
-		s->conn_accepted = true;
-		break;
-	case V_DISCARD:
-		s->conn_discard = true;
-		s->conn_discard_rule = o.rule;
-		break;
-	case V_ERROR:
-		return on_error(s, ctx, st, "a regular expression hit its match "
-		    "limit");
-	case V_NONE:
-		break;
+	if (d == DO_DISCARD) {
+		o.kind = O_DISCARD;
+		o.rule = s->v.conn_rule;
+		return act(s, ctx, st, verdict_record(&s->v, st, o), o.rule);
 	}
-	return SMFIS_CONTINUE;
+	if (d == DO_ERROR)	/* a header condition could not decide */
+		return respond_error(s, ctx, st, EVAL_ERROR " on a header");
+	if (d != DO_EVALUATE)
+		return act(s, ctx, st, d, s->v.conn_rule);
+	o = decide_stage(s, st);
+	return act(s, ctx, st, verdict_record(&s->v, st, o), o.rule);
 }
 
 static sfsistat
@@ -135,7 +132,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	struct session *s = get(ctx);
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_CONNECT, "out of memory");
+		return respond_error(NULL, ctx, STAGE_CONNECT, "out of memory");
 	if (addr != NULL && addr->sa_family == AF_INET) {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)addr)->sin_addr,
 		    s->ip, sizeof s->ip);
@@ -148,10 +145,10 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	if (s->has_ip)	/* "::ffff:192.0.2.1" is logged as 192.0.2.1 */
 		ipaddr_format(&s->ipaddr, s->ip, sizeof s->ip);
 	/* Sendmail writes an unresolved client as "[192.0.2.1]". */
-	if (set_str(&s->client_name, hostname == NULL || hostname[0] == '[' ?
+	if (str_set(&s->client_name, hostname == NULL || hostname[0] == '[' ?
 	    "unknown" : hostname) < 0)
-		return on_error(s, ctx, STAGE_CONNECT, "out of memory");
-	return decide_connection(s, ctx, STAGE_CONNECT);
+		return respond_error(s, ctx, STAGE_CONNECT, "out of memory");
+	return stage(s, ctx, STAGE_CONNECT);
 }
 
 static sfsistat
@@ -160,14 +157,10 @@ mlfi_helo(SMFICTX *ctx, char *helo)
 	struct session *s = get(ctx);
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_HELO, "out of memory");
-	if (set_str(&s->helo, helo ? helo : "") < 0)
-		return on_error(s, ctx, STAGE_HELO, "out of memory");
-	if (s->conn_pending != NULL)
-		return emit_reply(s, ctx, s->conn_pending, s->pending_stage);
-	if (s->conn_accepted || s->conn_discard)
-		return SMFIS_CONTINUE;
-	return decide_connection(s, ctx, STAGE_HELO);
+		return respond_error(NULL, ctx, STAGE_HELO, "out of memory");
+	if (str_set(&s->helo, helo ? helo : "") < 0)
+		return respond_error(s, ctx, STAGE_HELO, "out of memory");
+	return stage(s, ctx, STAGE_HELO);
 }
 
 static sfsistat
@@ -177,64 +170,45 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	const char *auth;
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_MAIL, "out of memory");
+		return respond_error(NULL, ctx, STAGE_MAIL, "out of memory");
 	message_reset(s);
 	if ((s->msg.sender = address_strip(argv ? argv[0] : NULL)) == NULL ||
 	    (s->msg.sender_domain = address_domain(s->msg.sender)) == NULL)
-		return on_error(s, ctx, STAGE_MAIL, "out of memory");
-	auth = macro(ctx, "{auth_authen}");
+		return respond_error(s, ctx, STAGE_MAIL, "out of memory");
+	auth = lm_macro(ctx, "{auth_authen}");
 	s->msg.authenticated = auth != NULL && *auth != '\0';
 	queue_id(s, ctx);
 	if (s->cfg->nhdr > 0 &&
 	    (s->msg.hdr_bits = calloc((s->cfg->nhdr + 7) / 8, 1)) == NULL)
-		return on_error(s, ctx, STAGE_MAIL, "out of memory");
-	if (s->conn_pending != NULL)
-		return emit_reply(s, ctx, s->conn_pending, s->pending_stage);
-	if (s->conn_discard) {
-		log_discard(s, s->conn_discard_rule, STAGE_MAIL);
-		s->msg.discarded = true;
-		return SMFIS_DISCARD;
-	}
-	if (s->conn_accepted)
-		return SMFIS_CONTINUE;
-	return decide(s, ctx, STAGE_MAIL, eval_stage(s, STAGE_MAIL));
+		return respond_error(s, ctx, STAGE_MAIL, "out of memory");
+	return stage(s, ctx, STAGE_MAIL);
 }
 
 static sfsistat
 mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct session *s = get(ctx);
-	const char *mailer;
-	struct outcome o;
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_RCPT, "out of memory");
+		return respond_error(NULL, ctx, STAGE_RCPT, "out of memory");
 	queue_id(s, ctx);
 	free(s->rcpt);
 	free(s->rcpt_domain);
 	s->rcpt_domain = NULL;
 	if ((s->rcpt = address_strip(argv ? argv[0] : NULL)) == NULL ||
 	    (s->rcpt_domain = address_domain(s->rcpt)) == NULL)
-		return on_error(s, ctx, STAGE_RCPT, "out of memory");
-	mailer = macro(ctx, "{rcpt_mailer}");
-	if (mailer != NULL && strcmp(mailer, "error") == 0) {
+		return respond_error(s, ctx, STAGE_RCPT, "out of memory");
+	if (observe_is_rejected(ctx)) {
 		/* Rejected by the MTA itself; our answer would be ignored. */
 		if (s->cfg->set.observe_mta_rejects)
-			observe_mta_reject(s, ctx, s->rcpt);
+			observe_rcpt_reject(s, ctx, s->rcpt);
 		return SMFIS_CONTINUE;
 	}
-	if (s->conn_accepted || s->msg.accepted || s->msg.discarded) {
-		s->msg.nrcpt++;
+	if (verdict_step(&s->v, STAGE_RCPT) == DO_CONTINUE) {
+		verdict_rcpt_skipped(&s->v);
 		return SMFIS_CONTINUE;
 	}
-	o = eval_stage(s, STAGE_RCPT);
-	if (o.v == V_ACCEPT && o.rule->per_recipient) {
-		s->msg.nrcpt++;		/* accepted: this recipient only */
-		return SMFIS_CONTINUE;
-	}
-	if (o.v == V_NONE || o.v == V_ACCEPT)
-		s->msg.nrcpt++;
-	return decide(s, ctx, STAGE_RCPT, o);
+	return stage(s, ctx, STAGE_RCPT);
 }
 
 static sfsistat
@@ -244,15 +218,16 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	size_t vlen;
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
+		return respond_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	vlen = value ? strlen(value) : 0;
 	s->msg.size += strlen(name) + 2 + vlen + 2;
-	if (s->cfg->set.annotate_dsn && dsn_header_seen(s, name, value) < 0)
-		return on_error(s, ctx, STAGE_HEADER, "out of memory");
-	if (s->msg.hdr_bits != NULL && !s->conn_accepted && !s->msg.accepted &&
+	if (s->cfg->set.annotate_dsn && annotate_header(s, name, value) < 0)
+		return respond_error(s, ctx, STAGE_HEADER, "out of memory");
+	if (s->msg.hdr_bits != NULL &&
+	    verdict_step(&s->v, STAGE_HEADER) == DO_EVALUATE &&
 	    conf_header_match(s->cfg, name, value ? value : "", vlen,
 	    s->msg.hdr_bits, &s->scratch) < 0)
-		s->msg.eval_error = true;
+		s->v.eval_error = true;
 	return SMFIS_CONTINUE;
 }
 
@@ -262,17 +237,12 @@ mlfi_eoh(SMFICTX *ctx)
 	struct session *s = get(ctx);
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_HEADER, "out of memory");
+		return respond_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	queue_id(s, ctx);
 	s->msg.size += 2;	/* the blank line */
 	if (s->cfg->set.annotate_dsn)
-		s->msg.dsn = dsn_candidate(s);
-	if (s->conn_accepted || s->msg.accepted)
-		return SMFIS_CONTINUE;
-	if (s->msg.eval_error)
-		return on_error(s, ctx, STAGE_HEADER, "a regular expression hit "
-		    "its match limit on a header");
-	return decide(s, ctx, STAGE_HEADER, eval_stage(s, STAGE_HEADER));
+		s->msg.dsn = annotate_dsn_candidate(s);
+	return stage(s, ctx, STAGE_HEADER);
 }
 
 static sfsistat
@@ -282,7 +252,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	size_t room, limit;
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_EOM, "out of memory");
+		return respond_error(NULL, ctx, STAGE_EOM, "out of memory");
 	s->msg.size += len;
 	limit = s->cfg->set.body_scan_limit;
 	if ((!s->cfg->need_body && !s->msg.dsn) || s->msg.bodylen >= limit)
@@ -299,7 +269,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		if (ncap > limit + 1)
 			ncap = limit + 1;
 		if ((nb = realloc(s->msg.body, ncap)) == NULL)
-			return on_error(s, ctx, STAGE_EOM, "out of memory");
+			return respond_error(s, ctx, STAGE_EOM, "out of memory");
 		s->msg.body = nb;
 		s->msg.bodycap = ncap;
 	}
@@ -313,18 +283,14 @@ static sfsistat
 mlfi_eom(SMFICTX *ctx)
 {
 	struct session *s = get(ctx);
-	struct outcome o = { V_NONE, NULL };
-	sfsistat rc = SMFIS_CONTINUE;
+	sfsistat rc;
 
 	if (s == NULL)
-		return on_error(NULL, ctx, STAGE_EOM, "out of memory");
+		return respond_error(NULL, ctx, STAGE_EOM, "out of memory");
 	queue_id(s, ctx);
-	stats_message(rt.stats);
-	if (!s->conn_accepted && !s->msg.accepted)
-		o = eval_stage(s, STAGE_EOM);
-	if (o.v != V_NONE && o.v != V_ACCEPT)
-		rc = decide(s, ctx, STAGE_EOM, o);
-	if (rc == SMFIS_CONTINUE && add_monitor_headers(s, ctx) < 0)
+	stats_message(rt_stats());
+	rc = stage(s, ctx, STAGE_EOM);
+	if (rc == SMFIS_CONTINUE && annotate_monitor(s, ctx) < 0)
 		log_warnx("%s: could not add the monitor headers", s->id);
 	if (rc == SMFIS_CONTINUE && s->cfg->set.annotate_dsn &&
 	    annotate_dsn(s, ctx) < 0)

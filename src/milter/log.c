@@ -12,14 +12,13 @@
 
 #include "log.h"
 
-static bool fg = true, dbg;
+static bool fg = true;
 
 /* log_init - choose the destination */
 void
-log_init(const char *ident, bool foreground, bool debug)
+log_init(const char *ident, bool foreground)
 {
 	fg = foreground;
-	dbg = debug;
 	if (!fg)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
@@ -72,18 +71,6 @@ log_info(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vlog(LOG_INFO, fmt, ap, NULL);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!dbg)
-		return;
-	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap, NULL);
 	va_end(ap);
 }
 

@@ -9,14 +9,12 @@
 
 #include <stdbool.h>
 
-void	log_init(const char *ident, bool foreground, bool debug);
+void	log_init(const char *ident, bool foreground);
 void	log_warn(const char *fmt, ...)		/* adds strerror(errno) */
 	    __attribute__((__format__(__printf__, 1, 2)));
 void	log_warnx(const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 void	log_info(const char *fmt, ...)
-	    __attribute__((__format__(__printf__, 1, 2)));
-void	log_debug(const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 void	fatalx(const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));

@@ -78,7 +78,7 @@ check_config(const char *path, struct config *cfg, struct diag_list *diags)
 	    plural(cfg->nrules, "rule", b1, sizeof b1),
 	    plural(nw, "warning", b2, sizeof b2),
 	    plural(nn, "note", b3, sizeof b3));
-	conf_unref(cfg);
+	conf_free(cfg);
 	return 0;
 }
 
@@ -259,9 +259,7 @@ main(int argc, char **argv)
 		if ((cfg->set.socket = strdup(sock)) == NULL)
 			return 1;
 	}
-	log_init("esc-milter", foreground, false);
-	if (rt_init(conf_path, foreground) < 0)
-		fatalx("out of memory");
+	log_init("esc-milter", foreground);
 
 	if (smfi_setconn(cfg->set.socket) == MI_FAILURE)
 		fatalx("invalid socket %s", cfg->set.socket);
@@ -286,12 +284,10 @@ main(int argc, char **argv)
 
 	/* Threads from here on. */
 	signals_block();
-	if ((rt.sink = sink_start(&cfg->set, rt.stats)) == NULL)
-		fatalx("cannot start the event log (%s)", cfg->set.log_spec);
 	log_info("esc-milter %s listening on %s (%u rules)", PACKAGE_VERSION,
 	    cfg->set.socket, cfg->nrules);
-	if (rt_activate(cfg, &diags, "start") < 0)
-		fatalx("cannot activate the configuration");
+	if (rt_start(conf_path, cfg, &diags) < 0)
+		fatalx("cannot start");
 	diag_list_free(&diags);
 	if (signals_start() < 0)
 		fatalx("cannot start the signal thread");
@@ -300,7 +296,7 @@ main(int argc, char **argv)
 
 	log_info("stopping");
 	signals_stop();
-	rt_shutdown();
+	rt_stop();
 	if (pidfile != NULL)
 		(void)unlink(pidfile);
 	return rc == MI_SUCCESS ? 0 : 1;

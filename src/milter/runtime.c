@@ -1,6 +1,6 @@
 /*
- * runtime.c - active configuration, reload, events, statistics files
- * (see runtime.h).
+ * runtime.c - process state: active configuration, reload, events,
+ * statistics files (see runtime.h).
  */
 #include "config.h"
 
@@ -15,27 +15,62 @@
 #include "event.h"
 #include "log.h"
 #include "runtime.h"
+#include "sink.h"
+#include "strutil.h"
 
-struct runtime rt;
+/* The process state; nothing outside this file sees it. */
+static struct {
+	const char	*conf_path;	/* NULL: built-in defaults */
+	char		 sysname[256];	/* gethostname() */
+	struct stats	*stats;
+	struct sink	*sink;
+	atomic_ulong	 seq;		/* session counter */
+	unsigned long	 boot;		/* start time, part of session ids */
+} rt;
 
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct active *cur;
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* rt_init - process state */
+static int	activate(struct config *, struct diag_list *, const char *);
+
+/* rt_start - process state, then the first configuration */
 int
-rt_init(const char *conf_path, bool foreground)
+rt_start(const char *conf_path, struct config *cfg, struct diag_list *diags)
 {
 	rt.conf_path = conf_path;
-	rt.foreground = foreground;
 	rt.boot = (unsigned long)time(NULL);
 	atomic_init(&rt.seq, 0);
-	if (gethostname(rt.host, sizeof rt.host) < 0)
-		snprintf(rt.host, sizeof rt.host, "localhost");
-	rt.host[sizeof rt.host - 1] = '\0';
-	if ((rt.stats = stats_new()) == NULL)
+	if (gethostname(rt.sysname, sizeof rt.sysname) < 0)
+		snprintf(rt.sysname, sizeof rt.sysname, "localhost");
+	rt.sysname[sizeof rt.sysname - 1] = '\0';
+	if ((rt.stats = stats_new()) == NULL) {
+		log_warnx("out of memory");
+		conf_free(cfg);
 		return -1;
+	}
+	if ((rt.sink = sink_start(&cfg->set, rt.stats)) == NULL) {
+		log_warnx("cannot start the event log (%s)", cfg->set.log_spec);
+		conf_free(cfg);
+		stats_free(rt.stats);
+		rt.stats = NULL;
+		return -1;
+	}
+	if (activate(cfg, diags, "start") < 0) {
+		sink_stop(rt.sink);
+		rt.sink = NULL;
+		stats_free(rt.stats);
+		rt.stats = NULL;
+		return -1;
+	}
 	return 0;
+}
+
+/* rt_stats - the counters */
+struct stats *
+rt_stats(void)
+{
+	return rt.stats;
 }
 
 /* rt_session_id - "<boot time hex>.<counter hex>" */
@@ -51,7 +86,7 @@ rt_session_id(char *buf, size_t size)
 static void
 active_free(struct active *a)
 {
-	conf_unref(a->cfg);
+	conf_free(a->cfg);
 	nullmx_free(a->dns);
 	free(a);
 }
@@ -92,13 +127,21 @@ rt_event(json_t *ev)
 		free(line);
 }
 
-/* config_event - the result of a load */
-static void
-config_event(const char *reason, bool ok, const struct config *cfg,
-    struct diag_list *diags)
+/* process_event - an event of the process (no session) */
+static json_t *
+process_event(const char *type, const struct active *a)
 {
-	struct event_common ec = { rt.host, NULL, NULL };
-	json_t *ev = event_new("config", &ec), *list = json_array();
+	struct event_common ec = { a != NULL ? a->host : rt.sysname, NULL, NULL };
+
+	return event_new(type, &ec);
+}
+
+/* config_event - the result of a load (a: the active configuration) */
+static void
+config_event(const struct active *a, const char *reason, bool ok,
+    const struct config *cfg, struct diag_list *diags)
+{
+	json_t *ev = process_event("config", a), *list = json_array();
 	size_t i, nerr = 0, nwarn = 0;
 
 	if (diags != NULL)
@@ -128,16 +171,17 @@ config_event(const char *reason, bool ok, const struct config *cfg,
 	rt_event(ev);
 }
 
-/* rt_activate - publish a configuration */
-int
-rt_activate(struct config *cfg, struct diag_list *diags, const char *reason)
+/* activate - publish a configuration */
+static int
+activate(struct config *cfg, struct diag_list *diags, const char *reason)
 {
 	struct active *a = calloc(1, sizeof *a), *old;
 	struct esc_err err;
 	unsigned i;
 
 	if (a == NULL) {
-		conf_unref(cfg);
+		log_warnx("out of memory");
+		conf_free(cfg);
 		return -1;
 	}
 	err_clear(&err);
@@ -153,15 +197,15 @@ rt_activate(struct config *cfg, struct diag_list *diags, const char *reason)
 	for (i = 0; i < cfg->nrules; i++)
 		cfg->rules[i].stat_slot = stats_rule_slot(rt.stats,
 		    cfg->rules[i].name);
-	if (cfg->set.host_name != NULL)
-		snprintf(rt.host, sizeof rt.host, "%s", cfg->set.host_name);
+	str_copy(a->host, sizeof a->host, cfg->set.host_name != NULL ?
+	    cfg->set.host_name : rt.sysname);
 	atomic_init(&a->refs, 1);
+	config_event(a, reason, true, cfg, diags);
 	pthread_mutex_lock(&cur_lock);
 	old = cur;
 	cur = a;
 	pthread_mutex_unlock(&cur_lock);
 	rt_release(old);
-	config_event(reason, true, cfg, diags);
 	return 0;
 }
 
@@ -177,6 +221,8 @@ rt_reload(void)
 	cfg = rt.conf_path ? conf_load(rt.conf_path, &diags) :
 	    conf_defaults(&diags);
 	if (cfg == NULL) {
+		struct active *a = rt_acquire();
+
 		log_warnx("reload of %s failed (%zu errors); still using the "
 		    "previous configuration", rt.conf_path ? rt.conf_path :
 		    "the defaults", diag_count(&diags, SEV_ERROR));
@@ -185,20 +231,24 @@ rt_reload(void)
 				log_warnx("%s:%d: %s: %s", diags.v[i].file,
 				    diags.v[i].line, diags.v[i].id, diags.v[i].msg);
 		stats_reload(rt.stats, false);
-		config_event("reload", false, NULL, &diags);
+		config_event(a, "reload", false, NULL, &diags);
+		rt_release(a);
 		diag_list_free(&diags);
 		return -1;
 	}
-	if (rt.sink != NULL && sink_reopen(rt.sink, &cfg->set) < 0) {
+	if (sink_reopen(rt.sink, &cfg->set) < 0) {
+		struct active *a = rt_acquire();
+
 		log_warnx("reload: cannot open the new event log; still using "
 		    "the previous configuration");
 		stats_reload(rt.stats, false);
-		config_event("reload", false, NULL, &diags);
-		conf_unref(cfg);
+		config_event(a, "reload", false, NULL, &diags);
+		rt_release(a);
+		conf_free(cfg);
 		diag_list_free(&diags);
 		return -1;
 	}
-	rc = rt_activate(cfg, &diags, "reload");
+	rc = activate(cfg, &diags, "reload");
 	stats_reload(rt.stats, rc == 0);
 	if (rc == 0)
 		log_info("configuration reloaded: %u rules", cfg->nrules);
@@ -256,7 +306,6 @@ void
 rt_write_stats(bool final)
 {
 	struct active *a = rt_acquire();
-	struct event_common ec = { rt.host, NULL, NULL };
 	json_t *snap, *ev;
 	const char *it;
 	json_t *v;
@@ -268,7 +317,7 @@ rt_write_stats(bool final)
 	if (a != NULL && a->cfg->set.prometheus_file != NULL)
 		write_atomic(a->cfg->set.prometheus_file, fill_prom, NULL);
 	pthread_mutex_unlock(&stats_lock);
-	ev = event_new("stats", &ec);
+	ev = process_event("stats", a);
 	json_object_set_new(ev, "final", json_boolean(final));
 	json_object_foreach(snap, it, v)
 		json_object_set(ev, it, v);
@@ -277,9 +326,9 @@ rt_write_stats(bool final)
 	rt_release(a);
 }
 
-/* rt_shutdown - final statistics and drain */
+/* rt_stop - final statistics and drain */
 void
-rt_shutdown(void)
+rt_stop(void)
 {
 	struct active *a;
 

@@ -1,12 +1,17 @@
 /*
- * runtime.h - the daemon's process-wide state.
+ * runtime.h - the daemon's process-wide state, private to runtime.c
+ * behind this interface: the active configuration, the statistics, the
+ * event sink, the session counter.
  *
- * The active configuration is an immutable `struct active` (config + DNS
- * resolver) shared by reference count.  A connection takes a reference in
- * its first callback and keeps it until mlfi_close, so it sees one
- * configuration from start to end; a reload builds and validates a new one
- * off the hot path and swaps the pointer under a mutex held for a few
- * instructions.  The last user of an old configuration frees it.
+ * rt_start() brings it up (statistics, event sink, the first active
+ * configuration) and rt_stop() takes it down; nothing else creates or
+ * frees process state.  The active configuration is an immutable
+ * `struct active` (config, DNS resolver, host name) shared by reference
+ * count: a connection takes a reference in its first callback and keeps
+ * it until mlfi_close, so it sees one configuration from start to end; a
+ * reload builds and validates a new one off the hot path and swaps the
+ * pointer under a mutex held for a few instructions.  The last user of an
+ * old configuration frees it.
  */
 #ifndef ESC_RUNTIME_H
 #define ESC_RUNTIME_H
@@ -18,33 +23,26 @@
 
 #include "conf.h"
 #include "nullmx.h"
-#include "sink.h"
 #include "stats.h"
 
 struct active {
 	atomic_uint	 refs;
-	struct config	*cfg;
-	struct nullmx	*dns;
+	struct config	*cfg;		/* owned */
+	struct nullmx	*dns;		/* owned */
+	char		 host[256];	/* "host" of the events */
 };
 
-struct runtime {
-	const char	*conf_path;	/* NULL: built-in defaults */
-	bool		 foreground;
-	char		 host[256];
-	struct stats	*stats;
-	struct sink	*sink;
-	atomic_ulong	 seq;		/* session counter */
-	unsigned long	 boot;		/* start time, part of session ids */
-};
+/*
+ * rt_start - statistics, the event sink, then cfg (stolen) as the active
+ * configuration; a "config" event records diags.  conf_path NULL: the
+ * built-in defaults (what a reload re-reads).  0, or -1 with a message
+ * logged (nothing is left running).
+ */
+int	rt_start(const char *conf_path, struct config *cfg,
+	    struct diag_list *diags);
 
-extern struct runtime rt;
-
-/* rt_init - statistics, host name; 0 or -1 */
-int	rt_init(const char *conf_path, bool foreground);
-
-/* rt_activate - make cfg (one reference, stolen) the active one; the
-   previous one is released.  reason: "start" or "reload". */
-int	rt_activate(struct config *, struct diag_list *, const char *reason);
+/* rt_stop - final statistics, the events written, everything freed */
+void	rt_stop(void);
 
 /* rt_acquire / rt_release - a reference to the active configuration */
 struct active *rt_acquire(void);
@@ -54,6 +52,9 @@ void	rt_release(struct active *);
    log a "config" event with the findings; 0 ok, -1 kept the old one */
 int	rt_reload(void);
 
+/* rt_stats - the counters (valid from rt_start to rt_stop) */
+struct stats *rt_stats(void);
+
 /* rt_event - serialise and enqueue an event (steals ev) */
 void	rt_event(json_t *ev);
 
@@ -62,8 +63,5 @@ void	rt_write_stats(bool final);
 
 /* rt_session_id - a new id unique per SMTP connection */
 void	rt_session_id(char *buf, size_t size);
-
-/* rt_shutdown - final statistics, drain the event queue */
-void	rt_shutdown(void);
 
 #endif

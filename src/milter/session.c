@@ -3,63 +3,10 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "session.h"
-#include "strutil.h"
-
-/* set_str - replace a string */
-int
-set_str(char **dst, const char *v)
-{
-	char *n = NULL;
-
-	if (v != NULL && (n = strdup(v)) == NULL)
-		return -1;
-	free(*dst);
-	*dst = n;
-	return 0;
-}
-
-/* address_strip - remove blanks and one pair of angle brackets */
-char *
-address_strip(const char *a)
-{
-	size_t len;
-
-	if (a == NULL)
-		return strdup("");
-	while (isspace((unsigned char)*a))
-		a++;
-	len = strlen(a);
-	while (len > 0 && isspace((unsigned char)a[len - 1]))
-		len--;
-	if (len >= 2 && a[0] == '<' && a[len - 1] == '>') {
-		a++;
-		len -= 2;
-	}
-	return xstrndup(a, len);
-}
-
-/* address_domain - after the last '@', lower-cased, no trailing dot */
-char *
-address_domain(const char *a)
-{
-	const char *at = strrchr(a, '@');
-	char *d;
-	size_t len;
-
-	if (at == NULL)
-		return strdup("");
-	len = strlen(at + 1);
-	while (len > 0 && at[len] == '.')
-		len--;
-	if ((d = xstrndup(at + 1, len)) != NULL)
-		str_lower(d);
-	return d;
-}
 
 /* session_new - a session bound to the active configuration */
 struct session *
@@ -75,6 +22,7 @@ session_new(void)
 	}
 	s->cfg = s->act->cfg;
 	rt_session_id(s->id, sizeof s->id);
+	verdict_init(&s->v);
 	if (match_scratch_init(&s->scratch, s->cfg->mctx) < 0) {
 		rt_release(s->act);
 		free(s);
@@ -111,6 +59,7 @@ message_reset(struct session *s)
 	free(s->rcpt);
 	free(s->rcpt_domain);
 	s->rcpt = s->rcpt_domain = NULL;
+	verdict_message(&s->v);
 }
 
 /* session_free - all of it */
@@ -142,9 +91,57 @@ session_facts(const struct session *s, enum stage st, struct facts *f)
 	f->recipient = s->rcpt;
 	f->recipient_domain = s->rcpt_domain;
 	f->authenticated = s->msg.authenticated;
-	f->nrcpt = s->msg.nrcpt;
+	/* at RCPT, the recipient being evaluated counts */
+	f->nrcpt = s->v.nrcpt + (st == STAGE_RCPT);
 	f->size = s->msg.size;
 	f->hdr_bits = s->msg.hdr_bits;
 	f->body = s->msg.body;
 	f->bodylen = s->msg.bodylen;
+}
+
+/* session_event_common - host, session, queue id */
+struct event_common
+session_event_common(const struct session *s)
+{
+	struct event_common ec = { s->act->host, s->id, s->msg.queue_id };
+
+	return ec;
+}
+
+/* session_reply_event - what the session knows of a reply event */
+void
+session_reply_event(const struct session *s, enum stage st,
+    const char *action, const char *mode, const char *rule,
+    struct reply_event *re)
+{
+	memset(re, 0, sizeof *re);
+	re->source = "milter";
+	re->action = action;
+	re->mode = mode;
+	re->stage = st;
+	re->rule = rule;
+	re->client_ip = s->ip[0] ? s->ip : NULL;
+	re->client_name = s->client_name;
+	re->helo = s->helo;
+	re->sender = s->msg.sender;
+	re->recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+}
+
+/* session_add_monitor - for the header added at end of message */
+void
+session_add_monitor(struct session *s, const struct rule *r, enum stage st,
+    char *value)
+{
+	bool conn = st == STAGE_CONNECT || st == STAGE_HELO;
+	struct mon_hit *list = conn ? s->conn_mon : s->msg.mon;
+	unsigned *n = conn ? &s->nconn_mon : &s->msg.nmon;
+
+	if (value == NULL)
+		return;
+	if (*n == SESSION_MAX_MON) {
+		free(value);
+		return;
+	}
+	list[*n].rule = r;
+	list[(*n)++].value = value;
 }

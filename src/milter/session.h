@@ -2,7 +2,9 @@
  * session.h - per-connection and per-message state, owned by one libmilter
  * connection thread (smfi_setpriv), created in the first callback and freed
  * in mlfi_close.  Nothing here is shared between threads except the
- * reference to the active configuration.
+ * reference to the active configuration (runtime.h), which the session
+ * holds from its first callback to its last, so it sees one configuration
+ * from start to end.
  */
 #ifndef ESC_SESSION_H
 #define ESC_SESSION_H
@@ -11,8 +13,10 @@
 #include <stdint.h>
 
 #include "cidr.h"
+#include "event.h"
 #include "match.h"
 #include "runtime.h"
+#include "verdict.h"
 
 #define SESSION_MAX_MON	32	/* monitor headers per message */
 
@@ -26,10 +30,6 @@ struct message {
 	char		*sender_domain;
 	bool		 authenticated;
 	char		*queue_id;
-	unsigned	 nrcpt;		/* recipients accepted so far */
-	bool		 accepted;	/* an accept rule ended evaluation */
-	bool		 discarded;
-	bool		 eval_error;	/* a regex could not decide */
 	uint8_t		*hdr_bits;	/* header conditions matched */
 	char		*ctype;		/* Content-Type (annotate_dsn only) */
 	char		*cte;		/* Content-Transfer-Encoding (idem) */
@@ -51,12 +51,7 @@ struct session {
 	bool		 has_ip;
 	char		*client_name;
 	char		*helo;
-	bool		 conn_accepted;
-	bool		 conn_discard;
-	const struct rule *conn_discard_rule;
-	const struct rule *conn_pending;	/* decided at CONNECT/HELO,
-						   answered at HELO/MAIL */
-	enum stage	 pending_stage;
+	struct verdict	 v;		/* what has been decided */
 	struct mon_hit	 conn_mon[SESSION_MAX_MON];
 	unsigned	 nconn_mon;
 	struct match_scratch scratch;
@@ -77,13 +72,17 @@ void	message_reset(struct session *);
 /* session_facts - what the rules may look at, for a stage */
 void	session_facts(const struct session *, enum stage, struct facts *);
 
-/* address_strip - "<a@b>" -> "a@b" (new string); NULL on ENOMEM */
-char	*address_strip(const char *);
+/* session_event_common - the fields every event of this session has */
+struct event_common session_event_common(const struct session *);
 
-/* address_domain - the lower-cased domain of an address (new string) */
-char	*address_domain(const char *);
+/* session_reply_event - the fields of a reply event this session knows */
+void	session_reply_event(const struct session *, enum stage,
+	    const char *action, const char *mode, const char *rule,
+	    struct reply_event *);
 
-/* set_str - replace *dst with a copy of v (NULL v clears); -1 on ENOMEM */
-int	set_str(char **dst, const char *v);
+/* session_add_monitor - remember a monitor header value (steals value;
+   freed when the list is full) for the connection or the message */
+void	session_add_monitor(struct session *, const struct rule *,
+	    enum stage, char *value);
 
 #endif

@@ -178,3 +178,101 @@ str_is_blank(const char *s)
 			return false;
 	return true;
 }
+
+/* str_set - replace a string */
+int
+str_set(char **dst, const char *v)
+{
+	char *n = NULL;
+
+	if (v != NULL && (n = strdup(v)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = n;
+	return 0;
+}
+
+/* str_parse_bool - the words operators write for yes and no */
+int
+str_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	unsigned i;
+
+	for (i = 0; yes[i] != NULL; i++) {
+		if (str_caseeq(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (str_caseeq(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* unit_factor - the multiplier of a unit letter, 0 if not one */
+static unsigned long long
+unit_factor(char c, enum str_units units)
+{
+	if (units == STR_UNITS_SIZE) {
+		switch (c) {
+		case 'k': case 'K':
+			return 1024ULL;
+		case 'm': case 'M':
+			return 1024ULL * 1024;
+		case 'g': case 'G':
+			return 1024ULL * 1024 * 1024;
+		}
+	} else if (units == STR_UNITS_TIME) {
+		switch (c) {
+		case 's':
+			return 1;
+		case 'm':
+			return 60;
+		case 'h':
+			return 3600;
+		case 'd':
+			return 86400;
+		}
+	}
+	return 0;
+}
+
+/* str_parse_scaled - "25M", "5m", "100" */
+int
+str_parse_scaled(const char *s, enum str_units units, unsigned long long *out,
+    const char **bad)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (bad != NULL)
+		*bad = s;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (bad != NULL)
+		*bad = end;
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		if ((mult = unit_factor(*end, units)) == 0)
+			return -1;
+		if (end[1] != '\0') {
+			if (bad != NULL)
+				*bad = end + 1;
+			return -1;
+		}
+	}
+	if (v > ~0ULL / mult) {
+		if (bad != NULL)
+			*bad = s;
+		return -1;
+	}
+	*out = v * mult;
+	return 0;
+}

@@ -46,4 +46,21 @@ int	 str_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* str_is_blank - only blanks (or empty) */
 bool	 str_is_blank(const char *);
 
+/* str_set - replace *dst (freed) with a copy of v; NULL v clears it.
+   -1 on ENOMEM, *dst unchanged */
+int	 str_set(char **dst, const char *v);
+
+/* str_parse_bool - yes/true/on/1 or no/false/off/0, any case; -1 if neither */
+int	 str_parse_bool(const char *s, bool *out);
+
+/*
+ * str_parse_scaled - a decimal number with an optional unit suffix, whole
+ * string: units STR_UNITS_SIZE (K, M, G: powers of 1024, any case) or
+ * STR_UNITS_TIME (s, m, h, d).  -1 on junk or overflow; *bad points at
+ * the first byte not understood (may be NULL).
+ */
+enum str_units { STR_UNITS_NONE, STR_UNITS_SIZE, STR_UNITS_TIME };
+int	 str_parse_scaled(const char *s, enum str_units,
+	    unsigned long long *out, const char **bad);
+
 #endif

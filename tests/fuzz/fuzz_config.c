@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < diags.n; i++)
 			FUZZ_CHECK(diags.v[i].sev != SEV_ERROR);
-		conf_unref(cfg);
+		conf_free(cfg);
 	} else {
 		size_t i, errors = 0;
 

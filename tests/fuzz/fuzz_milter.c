@@ -67,17 +67,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fputs(conf_text, fp);
 	fclose(fp);
 	json_object_seed(1);
-	log_init("esc-milter-fuzz", true, false);
-	if (rt_init(path, true) < 0)
-		abort();
+	log_init("esc-milter-fuzz", true);
 	diag_list_init(&diags);
 	if ((cfg = conf_load(path, &diags)) == NULL) {
 		diag_print(&diags, stderr);
 		abort();
 	}
-	if ((rt.sink = sink_start(&cfg->set, rt.stats)) == NULL)
-		abort();
-	if (rt_activate(cfg, &diags, "start") < 0)
+	if (rt_start(path, cfg, &diags) < 0)
 		abort();
 	diag_list_free(&diags);
 	unlink(path);

@@ -10,7 +10,7 @@ shared=${ESC_SHARED_DIR:-$top_srcdir/../shared}
 for t in reply csv config event dsn milter regex; do
 	args=("$F/corpus/$t" "$F/regress/$t")
 	[ "$t" = dsn ] && [ -d "$shared/corpus/bounces" ] && args+=("$shared/corpus/bounces")
-	run "$top_builddir/tests/fuzz/regress_$t" "${args[@]}"
+	run "$top_builddir/tests/fuzz/fuzz_$t" "${args[@]}"
 	is "$rc" 0 "fuzz target $t: $(printf '%s' "$out" | sed 's/.*: //')"
 	[ "$rc" = 0 ] || printf '%s\n' "$err" | tail -20 | sed 's/^/#   /'
 done

@@ -200,20 +200,20 @@ test_semantics(void)
 	is_int(conf_rule_by_name(c, "eom")->stage, STAGE_EOM, "size: eom");
 	is_int(conf_rule_by_name(c, "eom")->cond[0].num, 1024, "1K = 1024 bytes");
 	r = conf_rule_by_name(c, "ml");
-	is_int(r->ntext, 2, "\\n makes two lines");
-	is_str(r->text[0], "a ", "line 1 kept as written");
-	is_str(r->text[1], " b %%", "lone %% escaped");
+	is_int(r->reply.nlines, 2, "\\n makes two lines");
+	is_str(r->reply.line[0], "a ", "line 1 kept as written");
+	is_str(r->reply.line[1], " b %%", "lone %% escaped");
 	is_int(r->mode, MODE_MONITOR, "global monitor mode");
 	r = conf_rule_by_name(c, "def");
-	is_str(r->text[0], "SPF validation failed", "default text from the registry");
-	ok(r->text_default, "text_default set");
+	is_str(r->reply.line[0], "SPF validation failed", "default text from the registry");
+	ok(r->reply.text_default, "text_default set");
 	r = conf_rule_by_name(c, "def2");
-	is_str(r->text[0], "Try again later", "no sample text: a generic one");
+	is_str(r->reply.line[0], "Try again later", "no sample text: a generic one");
 	is_int(c->nby_stage[STAGE_EOM], 1, "one eom rule");
 	is_int(c->nhdr, 1, "one header condition");
 	ok(c->need_body, "a size rule needs the body");
 	ok(c->need_headers, "a header rule needs headers");
-	conf_unref(c);
+	conf_free(c);
 	diag_list_free(&d);
 }
 
@@ -245,7 +245,7 @@ test_include(void)
 		is_str(c->rules[0].name, "a", "included in glob order");
 		is_str(c->rules[2].name, "c", "main file's rule after");
 		is_int(c->set.stats_interval, 7, "settings kept");
-		conf_unref(c);
+		conf_free(c);
 	}
 	diag_list_free(&d);
 	c = conf_load(write_file("loop.conf", "include = loop.conf\n"), &d);
@@ -271,7 +271,7 @@ test_lists(void)
 	if (c != NULL) {
 		is_int(strset_count(c->rules[0].cond[0].m.set), 2, "two entries");
 		is_int(c->rules[1].cond[0].nets.n, 2, "two networks from a file");
-		conf_unref(c);
+		conf_free(c);
 	}
 	diag_list_free(&d);
 	c = conf_load(write_file("badnets.conf", "rule n\n if = client-ip in ./badnets.txt\n"
@@ -342,7 +342,7 @@ test_header_index(void)
 			break;
 	is_int(i, 8, "prefixes and unknown names match nothing");
 	match_scratch_free(&sc);
-	conf_unref(c);
+	conf_free(c);
 	diag_list_free(&d);
 }
 
@@ -368,7 +368,7 @@ main(void)
 		for (size_t k = 0; k < d.n; k++)
 			if (strcmp(d.v[k].file, write_file(name, bad[i].text)) != 0)
 				ok(0, "%s: diagnostic names the file", bad[i].name);
-		conf_unref(c);
+		conf_free(c);
 		diag_list_free(&d);
 	}
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -382,7 +382,7 @@ main(void)
 			ok(has(&d, good[i].want), "%s: %s", good[i].name, good[i].want);
 		else if (c != NULL)
 			is_int(c->nrules, good[i].nrules, "%s: rules", good[i].name);
-		conf_unref(c);
+		conf_free(c);
 		diag_list_free(&d);
 	}
 	diag_list_init(&d);
@@ -395,7 +395,7 @@ main(void)
 		ok(c->set.observe_mta_rejects, "observe MTA rejects");
 		is_int(c->nrules, 0, "no rules");
 		is_str(registry_source(c->reg), "builtin", "built-in registry");
-		conf_unref(c);
+		conf_free(c);
 	}
 	is_int(d.n, 0, "defaults: no diagnostics");
 	diag_list_free(&d);

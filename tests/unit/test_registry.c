@@ -109,8 +109,8 @@ test_builtin(void)
 	is_str(category_name(category_of(9)), "unknown", "X.9 category");
 	is_str(subject_name(4), "Network and Routing Status", "subject name");
 	ok(subject_name(8) == NULL, "no name for subject 8");
-	is_str(class_name(4), "Persistent Transient Failure", "class 4 name");
-	ok(class_name(3) == NULL, "no class 3");
+	is_str(registry_class_name(4), "Persistent Transient Failure", "class 4 name");
+	ok(registry_class_name(3) == NULL, "no class 3");
 	registry_free(r);
 	registry_free(NULL);
 }
