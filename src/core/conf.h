@@ -24,6 +24,9 @@
 #include "rule.h"
 
 enum log_kind { LOGK_STDOUT, LOGK_FILE, LOGK_SYSLOG, LOGK_NONE };
+
+#define CONF_PATH_MAX		1024	/* a path in a setting, bytes */
+#define CONF_NAME_MAX		64	/* a rule name */
 enum on_error { ON_ERROR_TEMPFAIL, ON_ERROR_CONTINUE };
 
 struct settings {
@@ -55,6 +58,7 @@ struct settings {
 	unsigned	 event_queue;		/* events waiting to be written */
 	char		*host_name;		/* "host" in events; NULL = gethostname */
 	bool		 allow_root;		/* keep running as root */
+	unsigned	 shutdown_timeout;	/* seconds sessions may finish in */
 };
 
 struct hdr_watch {

@@ -64,11 +64,11 @@ do_include(struct builder *b, const char *file, int line, const char *pattern,
 	size_t i;
 	int rc;
 
-	if (pattern[0] == '/') {
-		snprintf(full, sizeof full, "%s", pattern);
-	} else {
-		snprintf(dir, sizeof dir, "%s", file);
-		snprintf(full, sizeof full, "%s/%s", dirname(dir), pattern);
+	if (str_copy(dir, sizeof dir, file) < 0 ||
+	    str_path_join(full, sizeof full, dirname(dir), pattern) < 0) {
+		conf_error(b, file, line, "include", "include = %.60s...: the "
+		    "file name is too long", pattern);
+		return;
 	}
 	rc = glob(full, GLOB_ERR, NULL, &g);
 	if (rc == GLOB_NOMATCH) {
@@ -116,6 +116,14 @@ logical_line(struct builder *b, const char *file, int line, char *text,
 		char *n = str_trim(s + 5);
 
 		if (strchr(n, '=') == NULL) {
+			if (strlen(n) > CONF_NAME_MAX) {
+				conf_error(b, file, line, "syntax", "the rule name "
+				    "\"%.20s...\" is %zu characters long; at most %d "
+				    "are allowed", n, strlen(n), CONF_NAME_MAX);
+				b->cur = -1;
+				*in_rule = true;	/* skip its keys */
+				return;
+			}
 			if (!is_name(n, strlen(n))) {
 				conf_error(b, file, line, "syntax", "a rule name is made "
 				    "of letters, digits, '-' and '_': \"%s\"", n);

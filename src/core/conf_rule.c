@@ -142,7 +142,9 @@ key_if(struct builder *b, struct rule *r, struct rule_src *src,
 		return conf_error(b, file, line, "memory", "out of memory");
 	r->cond = nc;
 	err_clear(&err);
-	str_copy(dir, sizeof dir, file);
+	if (str_copy(dir, sizeof dir, file) < 0)
+		return conf_error(b, file, line, "condition", "the file name is "
+		    "too long");
 	if (cond_parse(&r->cond[r->ncond], value, dirname(dir), &err) < 0) {
 		if (err.file[0] != '\0')
 			return conf_error(b, err.file, err.line, "condition",

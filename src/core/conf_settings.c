@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,16 +61,29 @@ parse_uint_unit(const char *v, bool time, unsigned long long min,
 	return 0;
 }
 
+/* too_long - a path that does not fit where it goes */
+static bool
+too_long(const char *path, size_t max, char *why, size_t whylen)
+{
+	if (strlen(path) <= max)
+		return false;
+	snprintf(why, whylen, "the path is %zu bytes long; at most %zu are "
+	    "allowed", strlen(path), max);
+	return true;
+}
+
 static int
 p_socket(struct settings *s, const char *v, char *why, size_t whylen)
 {
+	struct sockaddr_un sun;
+
 	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
 		const char *port = v + (v[4] == ':' ? 5 : 6);
 		char *end;
 		long n = strtol(port, &end, 10);
 
 		if (end == port || n < 1 || n > 65535 ||
-		    (*end != '\0' && *end != '@')) {
+		    (*end != '\0' && *end != '@') || strlen(end) > 256) {
 			snprintf(why, whylen, "write inet:PORT@ADDRESS, as in "
 			    "inet:8895@127.0.0.1 (libmilter syntax)");
 			return -1;
@@ -80,6 +94,9 @@ p_socket(struct settings *s, const char *v, char *why, size_t whylen)
 			    "path, as in unix:/run/esc-milter/esc-milter.sock");
 			return -1;
 		}
+		if (too_long(strchr(v, ':') + 1, sizeof sun.sun_path - 1, why,
+		    whylen))
+			return -1;
 	} else {
 		snprintf(why, whylen, "use inet:PORT@ADDRESS, inet6:PORT@ADDRESS "
 		    "or unix:/path");
@@ -141,6 +158,8 @@ p_log(struct settings *s, const char *v, char *why, size_t whylen)
 			snprintf(why, whylen, "write file:/absolute/path");
 			return -1;
 		}
+		if (too_long(v + 5, CONF_PATH_MAX, why, whylen))
+			return -1;
 		s->log_kind = LOGK_FILE;
 		if (str_set(&s->log_path, v + 5) < 0)
 			return -1;
@@ -187,6 +206,7 @@ UINT_SETTING(p_header_limit, header_scan_limit, false, 64, 1048576)
 UINT_SETTING(p_match_limit, regex_match_limit, false, 100, 100000000)
 UINT_SETTING(p_depth_limit, regex_depth_limit, false, 10, 10000000)
 UINT_SETTING(p_event_queue, event_queue, false, 16, 10000000)
+UINT_SETTING(p_shutdown_timeout, shutdown_timeout, true, 0, 3600)
 
 #define PATH_SETTING(fn, field)						\
 static int								\
@@ -201,6 +221,8 @@ fn(struct settings *s, const char *v, char *why, size_t whylen)	\
 		snprintf(why, whylen, "write an absolute path or none");\
 		return -1;						\
 	}								\
+	if (too_long(v, CONF_PATH_MAX, why, whylen))			\
+		return -1;						\
 	return str_set(&s->field, v);					\
 }
 
@@ -280,6 +302,8 @@ p_registry(struct settings *s, const char *v, char *why, size_t whylen)
 		    "IANA CSV file");
 		return -1;
 	}
+	if (too_long(v, CONF_PATH_MAX, why, whylen))
+		return -1;
 	return str_set(&s->registry, v);
 }
 
@@ -378,6 +402,7 @@ static const struct setting settings[] = {
 	{ "event_queue", p_event_queue, "65536" },
 	{ "host_name", p_host_name, "" },
 	{ "allow_root", p_allow_root, "no" },
+	{ "shutdown_timeout", p_shutdown_timeout, "10" },
 	{ NULL, NULL, NULL },
 };
 /* "include" is handled by the reader, not here. */

@@ -213,10 +213,8 @@ parse(struct matcher *m, const char *spec, enum match_subject subj,
 		if (*p == '\0')
 			return err_set(err, NULL, 0, "\"in\" needs a file name");
 		m->kind = MATCH_IN;
-		if (*p == '/' || basedir == NULL || *basedir == '\0')
-			snprintf(path, sizeof path, "%s", p);
-		else
-			snprintf(path, sizeof path, "%s/%s", basedir, p);
+		if (str_path_join(path, sizeof path, basedir, p) < 0)
+			return err_set(err, NULL, 0, "the file name is too long");
 		return read_list(m, path, err);
 	}
 	return err_set(err, NULL, 0, "expected \"= literal\", \"~ /regex/flags\" "

@@ -94,10 +94,10 @@ hash(const char *s)
 	return h;
 }
 
-/* normalise - lower case, no trailing dot, LDH and '_' only; false if not
-   a name worth asking about */
-static bool
-normalise(const char *in, char *out, size_t size)
+/* nullmx_name - lower case, no trailing dot, LDH and '_' only; false if
+   not a name worth asking about */
+bool
+nullmx_name(const char *in, char *out, size_t size)
 {
 	size_t i, len = strlen(in);
 
@@ -122,11 +122,7 @@ query(struct nullmx *n, const char *name, unsigned *ttl)
 {
 	struct __res_state rs;
 	unsigned char ans[4096];
-	ns_msg msg;
-	ns_rr rr;
-	int len, i, count, nmx = 0, result = NULLMX_NO;
-	unsigned minttl = TTL_MAX;
-	bool null_seen = false;
+	int len;
 
 	memset(&rs, 0, sizeof rs);
 	if (res_ninit(&rs) != 0) {
@@ -153,6 +149,19 @@ query(struct nullmx *n, const char *name, unsigned *ttl)
 		return NULLMX_ERROR;
 	}
 	res_nclose(&rs);
+	return nullmx_answer(ans, len, ttl);
+}
+
+/* nullmx_answer - the MX records of a DNS answer */
+int
+nullmx_answer(const unsigned char *ans, int len, unsigned *ttl)
+{
+	ns_msg msg;
+	ns_rr rr;
+	int i, count, nmx = 0, result = NULLMX_NO;
+	unsigned minttl = TTL_MAX;
+	bool null_seen = false;
+
 	if (ns_initparse(ans, len, &msg) < 0) {
 		*ttl = TTL_ERROR;
 		return NULLMX_ERROR;
@@ -198,7 +207,7 @@ nullmx_check(struct nullmx *n, const char *domain, bool *cached)
 	int r;
 
 	*cached = false;
-	if (!normalise(domain, name, sizeof name))
+	if (!nullmx_name(domain, name, sizeof name))
 		return NULLMX_ERROR;
 	if (n->ncache > 0) {
 		sl = &n->cache[hash(name) % n->ncache];

@@ -34,6 +34,16 @@ struct nullmx *nullmx_new(const struct sockaddr_storage *server,
 enum nullmx_result nullmx_check(struct nullmx *, const char *domain,
 	    bool *cached);
 
+/* nullmx_name - the name to ask about: lower case, no trailing dot; false
+   when it is not a domain name (empty, "..", characters other than
+   letters, digits, '-', '_' and '.', longer than 253) */
+bool	nullmx_name(const char *in, char *out, size_t size);
+
+/* nullmx_answer - read an MX answer: NULLMX_YES when it holds exactly one
+   MX, of preference 0 and exchange "."; NULLMX_ERROR when it cannot be
+   parsed.  *ttl: how long the result may be cached, in seconds. */
+int	nullmx_answer(const unsigned char *msg, int len, unsigned *ttl);
+
 /* nullmx_free - release (NULL is fine) */
 void	nullmx_free(struct nullmx *);
 

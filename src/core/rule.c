@@ -122,7 +122,8 @@ skip_ws(const char *p)
 	return p;
 }
 
-/* word - copy the next blank-delimited word into buf; returns after it */
+/* word - copy the next blank-delimited word into buf; returns after it,
+   or NULL when it does not fit */
 static const char *
 word(const char *p, char *buf, size_t size)
 {
@@ -130,9 +131,9 @@ word(const char *p, char *buf, size_t size)
 
 	p = skip_ws(p);
 	while (*p && !isspace((unsigned char)*p)) {
-		if (n + 1 < size)
-			buf[n++] = *p;
-		p++;
+		if (n + 1 >= size)
+			return NULL;
+		buf[n++] = *p++;
 	}
 	buf[n] = '\0';
 	return p;
@@ -191,10 +192,8 @@ read_cidr_file(struct cond *c, const char *p, const char *basedir,
 	struct cidr net;
 	FILE *fp;
 
-	if (*p == '/' || basedir == NULL || *basedir == '\0')
-		snprintf(path, sizeof path, "%s", p);
-	else
-		snprintf(path, sizeof path, "%s/%s", basedir, p);
+	if (str_path_join(path, sizeof path, basedir, p) < 0)
+		return err_set(err, NULL, 0, "the file name is too long");
 	if ((fp = fopen(path, "r")) == NULL)
 		return err_set(err, NULL, 0, "\"%s\" is neither an address or "
 		    "network nor a readable file: %s", p, strerror(errno));
@@ -281,12 +280,14 @@ parse_cond(struct cond *c, const char *text, const char *basedir,
 	size_t i;
 
 	memset(c, 0, sizeof *c);
-	rest = word(p, subj, sizeof subj);
-	if (strcmp(subj, "not") == 0) {
+	if ((rest = word(p, subj, sizeof subj)) != NULL &&
+	    strcmp(subj, "not") == 0) {
 		c->negate = true;
 		p = rest;
 		rest = word(p, subj, sizeof subj);
 	}
+	if (rest == NULL)
+		return err_set(err, NULL, 0, "unknown condition \"%.20s...\"", p);
 	if (subj[0] == '\0')
 		return err_set(err, NULL, 0, "empty condition");
 	rest = skip_ws(rest);
@@ -306,14 +307,16 @@ parse_cond(struct cond *c, const char *text, const char *basedir,
 	switch (subjects[i].kind) {
 	case PK_CIDRS:
 		rest = word(rest, tmp, sizeof tmp);
-		if (strcmp(tmp, "in") != 0)
+		if (rest == NULL || strcmp(tmp, "in") != 0)
 			return err_set(err, NULL, 0, "write \"client-ip in "
 			    "192.0.2.0/24, 2001:db8::/32\"");
 		return parse_cidrs(c, rest, basedir, err);
 	case PK_MATCH:
 		return matcher_parse(&c->m, rest, subjects[i].style, basedir, err);
 	case PK_HEADER:
-		rest = word(rest, tmp, sizeof tmp);
+		if ((rest = word(rest, tmp, sizeof tmp)) == NULL)
+			return err_set(err, NULL, 0, "the header name is longer "
+			    "than %zu characters", sizeof tmp - 1);
 		if (tmp[0] == '\0' || strpbrk(tmp, ":=~") != NULL)
 			return err_set(err, NULL, 0, "write \"header NAME ~ "
 			    "/regex/\" (the header name without a colon)");

@@ -38,6 +38,8 @@ struct stats {
 	counter		 dropped;
 	counter		 reloads[2];			/* ok, error */
 	counter		 connections, messages, internal_errors;
+	counter		 sessions;			/* open now (a gauge) */
+	counter		 events_cut;
 	counter		 dns[SDNS_COUNT];
 	pthread_mutex_t	 lock;				/* rule slots */
 	struct rule_slot rules[STATS_MAX_RULES + 1];	/* last = "other" */
@@ -172,6 +174,30 @@ stats_connection(struct stats *s)
 }
 
 void
+stats_events_cut(struct stats *s)
+{
+	INC(s->events_cut);
+}
+
+void
+stats_session_open(struct stats *s)
+{
+	INC(s->sessions);
+}
+
+void
+stats_session_close(struct stats *s)
+{
+	atomic_fetch_sub_explicit(&s->sessions, 1, memory_order_relaxed);
+}
+
+unsigned long long
+stats_sessions(struct stats *s)
+{
+	return GET(s->sessions);
+}
+
+void
 stats_message(struct stats *s)
 {
 	INC(s->messages);
@@ -222,8 +248,8 @@ struct family {
 
 enum {
 	F_REPLIES, F_XCODE, F_STAGE, F_RULES, F_DSN, F_VIOLATIONS, F_DROPPED,
-	F_RELOADS, F_CONNECTIONS, F_MESSAGES, F_INTERNAL, F_DNS, F_START,
-	F_COUNT
+	F_CUT, F_RELOADS, F_CONNECTIONS, F_SESSIONS, F_MESSAGES, F_INTERNAL,
+	F_DNS, F_START, F_COUNT
 };
 
 static const struct family families[F_COUNT] = {
@@ -245,10 +271,15 @@ static const struct family families[F_COUNT] = {
 	{ "esc_milter_events_dropped_total", "counter",
 	    "JSON events that could not be written.", "events_dropped",
 	    SJ_NUMBER },
+	{ "esc_milter_events_cut_total", "counter",
+	    "Cut lines found at the end of the event log when it was opened "
+	    "(a crash) and ended.", "events_cut", SJ_NUMBER },
 	{ "esc_milter_config_reloads_total", "counter",
 	    "Configuration reloads by result.", "config_reloads", SJ_MAP },
 	{ "esc_milter_connections_total", "counter",
 	    "SMTP connections seen.", "connections", SJ_NUMBER },
+	{ "esc_milter_sessions", "gauge",
+	    "SMTP connections being served now.", "sessions_open", SJ_NUMBER },
 	{ "esc_milter_messages_total", "counter",
 	    "Messages that reached end of data.", "messages", SJ_NUMBER },
 	{ "esc_milter_internal_errors_total", "counter",
@@ -369,11 +400,15 @@ walk(struct stats *s, visit_fn fn, void *arg)
 		    finding_name((enum finding_id)k), NULL);
 	fn(arg, F_DROPPED, NULL);
 	emit(fn, arg, F_DROPPED, GET(s->dropped), NULL);
+	fn(arg, F_CUT, NULL);
+	emit(fn, arg, F_CUT, GET(s->events_cut), NULL);
 	fn(arg, F_RELOADS, NULL);
 	emit(fn, arg, F_RELOADS, GET(s->reloads[0]), "result", "ok", NULL);
 	emit(fn, arg, F_RELOADS, GET(s->reloads[1]), "result", "error", NULL);
 	fn(arg, F_CONNECTIONS, NULL);
 	emit(fn, arg, F_CONNECTIONS, GET(s->connections), NULL);
+	fn(arg, F_SESSIONS, NULL);
+	emit(fn, arg, F_SESSIONS, GET(s->sessions), NULL);
 	fn(arg, F_MESSAGES, NULL);
 	emit(fn, arg, F_MESSAGES, GET(s->messages), NULL);
 	fn(arg, F_INTERNAL, NULL);

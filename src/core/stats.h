@@ -56,6 +56,14 @@ void	stats_dsn(struct stats *, unsigned cls, int subject);
 void	stats_dropped(struct stats *, unsigned long n);
 void	stats_reload(struct stats *, bool ok);
 void	stats_connection(struct stats *);
+void	stats_events_cut(struct stats *);
+
+/* stats_session_open / _close - the connections being served now */
+void	stats_session_open(struct stats *);
+void	stats_session_close(struct stats *);
+
+/* stats_sessions - how many are open (for the shutdown's wait) */
+unsigned long long stats_sessions(struct stats *);
 void	stats_message(struct stats *);
 void	stats_internal_error(struct stats *);
 void	stats_dns(struct stats *, enum stats_dns);

@@ -12,18 +12,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "callbacks.h"
 #include "conf.h"
+#include "listener.h"
 #include "log.h"
 #include "runtime.h"
 #include "signals.h"
@@ -80,6 +84,80 @@ check_config(const char *path, struct config *cfg, struct diag_list *diags)
 	    plural(nn, "note", b3, sizeof b3));
 	conf_free(cfg);
 	return 0;
+}
+
+static struct listener listener = { .fd = -1 };
+static atomic_bool stopped;
+static pthread_t shutdown_thread;	/* valid once shutting_down is set */
+static atomic_bool shutting_down;
+
+/* stopper - smfi_stop() waits for libmilter's listener to let go */
+static void *
+stopper(void *arg)
+{
+	(void)arg;
+	smfi_stop();
+	atomic_store(&stopped, true);
+	return NULL;
+}
+
+/*
+ * stop_libmilter - make smfi_main() return.  smfi_stop() sets libmilter's
+ * stop flag, then waits for the listener's lock, which the listener holds
+ * while it polls (up to 5 s) or, once quiesced, waits in accept().  A
+ * connection to the socket it waits on lets it go; one made before the
+ * flag is set is served and closed, so wake until smfi_stop() returns.
+ * (libmilter's own teardown races with smfi_stop() from another thread,
+ * as with its own SIGTERM handling: tests/tsan.supp says how.)
+ */
+static void
+stop_libmilter(void)
+{
+	struct timespec step = { 0, 10 * 1000 * 1000 };
+	pthread_t t;
+	int i;
+
+	if (pthread_create(&t, NULL, stopper, NULL) != 0) {
+		smfi_stop();
+		return;
+	}
+	for (i = 0; listener.fd >= 0 && !atomic_load(&stopped) && i < 600; i++) {
+		(void)listener_wake(&listener);
+		nanosleep(&step, NULL);
+	}
+	pthread_join(t, NULL);
+}
+
+/*
+ * shutdown_run - the shutdown, on its own thread: refuse new connections,
+ * let the sessions in flight finish (shutdown_timeout, or until a second
+ * SIGTERM), then stop libmilter; smfi_main() returns in main().
+ */
+static void *
+shutdown_run(void *arg)
+{
+	unsigned long long left;
+
+	(void)arg;
+	if (listener_quiesce(&listener) < 0)
+		log_warnx("cannot close the listening socket first: the "
+		    "sessions in flight are cut");
+	else if ((left = rt_drain(rt_shutdown_timeout(), &signals_cut)) > 0)
+		log_warnx("stopping with %llu session%s still open (after "
+		    "shutdown_timeout or a second SIGTERM)", left,
+		    left == 1 ? "" : "s");
+	stop_libmilter();
+	return NULL;
+}
+
+/* stop - the first SIGTERM/SIGINT (signal thread) */
+static void
+stop(void)
+{
+	if (pthread_create(&shutdown_thread, NULL, shutdown_run, NULL) == 0)
+		atomic_store(&shutting_down, true);
+	else
+		stop_libmilter();
 }
 
 /* unix_path - the path of a unix: or local: socket, else NULL */
@@ -271,6 +349,12 @@ main(int argc, char **argv)
 	upath = unix_path(cfg->set.socket);
 	if (upath != NULL && chmod(upath, cfg->set.socket_mode) < 0)
 		fatal("cannot set the mode of %s", upath);
+	/* libmilter's socket is the only listening one at this point */
+	if (listener_find(&listener) < 0)
+		log_warnx("cannot find libmilter's listening socket: stopping "
+		    "may take up to 5 s and cuts the sessions in flight");
+	else if (upath == NULL && listener_nodelay(&listener) < 0)
+		log_warn("cannot set TCP_NODELAY on %s", cfg->set.socket);
 
 	if (!foreground) {
 		if (cfg->set.log_kind == LOGK_STDOUT)
@@ -289,11 +373,13 @@ main(int argc, char **argv)
 	if (rt_start(conf_path, cfg, &diags) < 0)
 		fatalx("cannot start");
 	diag_list_free(&diags);
-	if (signals_start() < 0)
+	if (signals_start(stop) < 0)
 		fatalx("cannot start the signal thread");
 
 	rc = smfi_main();
 
+	if (atomic_load(&shutting_down))
+		pthread_join(shutdown_thread, NULL);
 	log_info("stopping");
 	signals_stop();
 	rt_stop();

@@ -326,20 +326,48 @@ rt_write_stats(bool final)
 	rt_release(a);
 }
 
-/* rt_stop - final statistics and drain */
+/* rt_drain - wait for the sessions in flight, at most timeout seconds
+   or until *cut is set; the number still open */
+unsigned long long
+rt_drain(unsigned timeout, const atomic_bool *cut)
+{
+	struct timespec now, end, step = { 0, 20 * 1000 * 1000 };
+	unsigned long long n;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout;
+	while ((n = stats_sessions(rt.stats)) > 0 && !atomic_load(cut)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec &&
+		    now.tv_nsec >= end.tv_nsec))
+			break;
+		nanosleep(&step, NULL);
+	}
+	return n;
+}
+
+/*
+ * rt_stop - final statistics, then the event log written and closed.
+ * Nothing a callback may touch is freed: libmilter does not join its
+ * session threads, so a session cut off by the drain's timeout (or one
+ * accepted just before the listener closed) may still call in; it finds
+ * the configuration and the counters in place, and its events are
+ * dropped and counted.  The process exit reclaims the memory.
+ */
 void
 rt_stop(void)
 {
-	struct active *a;
-
 	rt_write_stats(true);
 	sink_stop(rt.sink);
-	rt.sink = NULL;
-	pthread_mutex_lock(&cur_lock);
-	a = cur;
-	cur = NULL;
-	pthread_mutex_unlock(&cur_lock);
+}
+
+/* rt_shutdown_timeout - the active configuration's shutdown_timeout */
+unsigned
+rt_shutdown_timeout(void)
+{
+	struct active *a = rt_acquire();
+	unsigned t = a != NULL ? a->cfg->set.shutdown_timeout : 0;
+
 	rt_release(a);
-	stats_free(rt.stats);
-	rt.stats = NULL;
+	return t;
 }

@@ -4,8 +4,9 @@
  * event sink, the session counter.
  *
  * rt_start() brings it up (statistics, event sink, the first active
- * configuration) and rt_stop() takes it down; nothing else creates or
- * frees process state.  The active configuration is an immutable
+ * configuration), rt_drain() waits for the sessions in flight when the
+ * listener has stopped, and rt_stop() writes the final statistics and
+ * closes the event log; nothing else creates or stops process state.  The active configuration is an immutable
  * `struct active` (config, DNS resolver, host name) shared by reference
  * count: a connection takes a reference in its first callback and keeps
  * it until mlfi_close, so it sees one configuration from start to end; a
@@ -41,7 +42,16 @@ struct active {
 int	rt_start(const char *conf_path, struct config *cfg,
 	    struct diag_list *diags);
 
-/* rt_stop - final statistics, the events written, everything freed */
+/* rt_drain - after the listener stopped: wait until no session is open,
+   at most timeout seconds or until *cut is set; returns how many are
+   still open */
+unsigned long long rt_drain(unsigned timeout, const atomic_bool *cut);
+
+/* rt_shutdown_timeout - the shutdown_timeout setting, in seconds */
+unsigned rt_shutdown_timeout(void);
+
+/* rt_stop - final statistics, the events written and the log closed.
+   Nothing a late callback could touch is freed (see runtime.c). */
 void	rt_stop(void);
 
 /* rt_acquire / rt_release - a reference to the active configuration */

@@ -21,9 +21,11 @@ session_new(void)
 		return NULL;
 	}
 	s->cfg = s->act->cfg;
+	stats_session_open(rt_stats());
 	rt_session_id(s->id, sizeof s->id);
 	verdict_init(&s->v);
 	if (match_scratch_init(&s->scratch, s->cfg->mctx) < 0) {
+		stats_session_close(rt_stats());
 		rt_release(s->act);
 		free(s);
 		return NULL;
@@ -75,6 +77,7 @@ session_free(struct session *s)
 	match_scratch_free(&s->scratch);
 	rt_release(s->act);
 	free(s);
+	stats_session_close(rt_stats());
 }
 
 /* session_facts - the view rules get */

@@ -13,16 +13,19 @@
 #include "runtime.h"
 #include "signals.h"
 
+atomic_bool signals_cut;
 static atomic_bool interposed;
 static atomic_bool stopping;
 static pthread_t thread;
 static bool started;
+static void (*stop_fn)(void);
 
 /*
  * sigwait - replaces libc's for this program (libmilter calls it through
  * the dynamic linker, which finds the executable's definition first).
  * Only libmilter's signal thread waits for SIGHUP together with SIGTERM;
- * that call gets its set without SIGHUP.
+ * that call gets its set without SIGHUP, SIGTERM and SIGINT (an empty set:
+ * it waits for ever, and our thread handles them).
  */
 int
 sigwait(const sigset_t *set, int *sig)
@@ -32,6 +35,8 @@ sigwait(const sigset_t *set, int *sig)
 
 	if (sigismember(&mine, SIGHUP) == 1 && sigismember(&mine, SIGTERM) == 1) {
 		sigdelset(&mine, SIGHUP);
+		sigdelset(&mine, SIGTERM);
+		sigdelset(&mine, SIGINT);
 		atomic_store(&interposed, true);
 	}
 	do
@@ -82,13 +87,15 @@ loop(void *arg)
 {
 	sigset_t set;
 	time_t next = 0, checked = time(NULL) + 2;
-	bool warned = false;
+	bool warned = false, stop_requested = false;
 
 	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	for (;;) {
 		unsigned iv = interval();
 		time_t now = time(NULL);
@@ -112,7 +119,21 @@ loop(void *arg)
 				    "build: SIGHUP will stop esc-milter; use SIGUSR1 "
 				    "to reload");
 		}
-		if (sig == SIGHUP || sig == SIGUSR1) {
+		if (sig == SIGTERM || sig == SIGINT) {
+			if (!stop_requested) {
+				stop_requested = true;
+				log_info("%s received: stopping (sessions in "
+				    "flight may finish)", sig == SIGTERM ?
+				    "SIGTERM" : "SIGINT");
+				if (stop_fn != NULL)
+					stop_fn();
+			} else {
+				log_info("%s received again: not waiting for the "
+				    "sessions in flight", sig == SIGTERM ?
+				    "SIGTERM" : "SIGINT");
+				atomic_store(&signals_cut, true);
+			}
+		} else if (sig == SIGHUP || sig == SIGUSR1) {
 			log_info("%s received: reloading",
 			    sig == SIGHUP ? "SIGHUP" : "SIGUSR1");
 			rt_reload();
@@ -128,8 +149,9 @@ loop(void *arg)
 
 /* signals_start - the thread */
 int
-signals_start(void)
+signals_start(void (*stop)(void))
 {
+	stop_fn = stop;
 	if (pthread_create(&thread, NULL, loop, NULL) != 0)
 		return -1;
 	started = true;

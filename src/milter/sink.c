@@ -40,11 +40,15 @@ struct sink {
 	struct stats	*stats;
 };
 
+/* open_file - for appending; readable too when allowed (end_cut_line) */
 static int
 open_file(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0640);
+	int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, fd;
+
+	if ((fd = open(path, O_RDWR | flags, 0640)) < 0 && errno == EACCES)
+		fd = open(path, O_WRONLY | flags, 0640);
+	return fd;
 }
 
 /* write_line - one event, all or nothing */
@@ -140,6 +144,27 @@ writer(void *arg)
 	return NULL;
 }
 
+/*
+ * end_cut_line - after a crash or a power loss the file may end in the
+ * middle of an event: end that line, so the next event starts on a line
+ * of its own and only the cut one is lost to JSON readers.  Counted.
+ */
+static void
+end_cut_line(struct sink *s, int fd, const char *path)
+{
+	struct stat st;
+	char last;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    pread(fd, &last, 1, st.st_size - 1) != 1 || last == '\n')
+		return;
+	if (write(fd, "\n", 1) == 1) {
+		stats_events_cut(s->stats);
+		log_warnx("%s ended in a cut event line (a crash or power loss?); "
+		    "the line is ended so the next event starts a new one", path);
+	}
+}
+
 /* set_target - open the new target; -1 leaves the old one */
 static int
 set_target(struct sink *s, const struct settings *set)
@@ -156,6 +181,7 @@ set_target(struct sink *s, const struct settings *set)
 			close(fd);
 			return -1;
 		}
+		end_cut_line(s, fd, path);
 	} else if (set->log_kind == LOGK_STDOUT) {
 		fd = STDOUT_FILENO;
 	}
@@ -237,27 +263,26 @@ sink_reopen(struct sink *s, const struct settings *set)
 	return rc;
 }
 
-/* sink_stop - drain and stop */
+/* sink_stop - drain and stop; the struct stays (later pushes are
+   dropped and counted), the process exit reclaims it */
 void
 sink_stop(struct sink *s)
 {
-	size_t i;
-
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&s->lock);
+	if (s->stop) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
 	s->stop = true;
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
-	for (i = 0; i < s->n; i++)
-		free(s->q[(s->head + i) % s->cap].line);
+	pthread_mutex_lock(&s->tlock);
 	if (s->kind == LOGK_FILE && s->fd >= 0)
 		close(s->fd);
-	free(s->path);
-	free(s->q);
-	pthread_cond_destroy(&s->cond);
-	pthread_mutex_destroy(&s->lock);
-	pthread_mutex_destroy(&s->tlock);
-	free(s);
+	s->kind = LOGK_NONE;
+	s->fd = -1;
+	pthread_mutex_unlock(&s->tlock);
 }

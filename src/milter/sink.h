@@ -29,7 +29,9 @@ void	sink_push(struct sink *, char *line, size_t len);
    new target cannot be opened (events keep going to the old one) */
 int	sink_reopen(struct sink *, const struct settings *);
 
-/* sink_stop - write what is queued, stop the writer, close */
+/* sink_stop - write what is queued, stop the writer, close.  The sink
+   itself is never freed: a libmilter thread may still push an event
+   (dropped and counted) after the daemon stopped. */
 void	sink_stop(struct sink *);
 
 #endif

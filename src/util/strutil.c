@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,5 +275,23 @@ str_parse_scaled(const char *s, enum str_units units, unsigned long long *out,
 		return -1;
 	}
 	*out = v * mult;
+	return 0;
+}
+
+/* str_path_join - a relative name taken from dir */
+int
+str_path_join(char *out, size_t size, const char *dir, const char *name)
+{
+	int n;
+
+	if (name[0] == '/' || dir == NULL || dir[0] == '\0')
+		n = snprintf(out, size, "%s", name);
+	else
+		n = snprintf(out, size, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= size) {
+		if (size > 0)
+			out[0] = '\0';
+		return -1;
+	}
 	return 0;
 }

@@ -50,6 +50,10 @@ bool	 str_is_blank(const char *);
    -1 on ENOMEM, *dst unchanged */
 int	 str_set(char **dst, const char *v);
 
+/* str_path_join - name if it is absolute or dir is NULL or empty, else
+   dir/name, into out; -1 when it does not fit (out is then "") */
+int	 str_path_join(char *out, size_t size, const char *dir, const char *name);
+
 /* str_parse_bool - yes/true/on/1 or no/false/off/0, any case; -1 if neither */
 int	 str_parse_bool(const char *s, bool *out);
 

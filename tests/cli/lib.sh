@@ -72,8 +72,9 @@ done_testing() {
 	[ "$tap_fail" = 0 ]
 }
 
-# sanitized FILE - FILE was built with AddressSanitizer (memory figures
-# then measure ASan's shadow memory and quarantine, not the program)
+# sanitized FILE - FILE was built with AddressSanitizer or ThreadSanitizer
+# (memory figures then measure the sanitizer's shadow memory, not the
+# program)
 sanitized() {
-	ldd "$1" 2>/dev/null | grep -q libasan
+	ldd "$1" 2>/dev/null | grep -Eq 'libasan|libtsan'
 }

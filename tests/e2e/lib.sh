@@ -3,7 +3,10 @@
 # after tests/cli/lib.sh.  Needs root (Postfix must start as root); skips
 # with a clear message when root or a package is missing.
 #
-#	e2e_init NAME          temporary directory $T, cleanup on exit
+#	e2e_init NAME          temporary directory $T, cleanup on exit; free
+#	                       ports in MPORT (milter) PPORT (Postfix) DPORT
+#	                       (DNS) SPORT RPORT XPORT (sinks, spare), picked at
+#	                       run time so two runs of the suite never collide
 #	need CMD PACKAGE...    skip unless CMD exists
 #	milter_conf            write $T/esc.conf from stdin (a header is added)
 #	milter_start [ARGS]    start esc-milter -f on $MPORT, wait until it listens
@@ -12,8 +15,12 @@
 #	                       ($POSTFIX_MASTER_EXTRA: more master.cf lines)
 #	postfix_stop
 #	smtp [PORT]            run tests/e2e/smtpc.py with the script on stdin
-#	events JQ-FILTER       the events written so far, through jq -c
-#	wait_until SECONDS CMD...
+#	events JQ-FILTER       every event the milter has made so far, through
+#	                       jq -c (flush_events first)
+#	flush_events           SIGUSR2, then wait for its stats event: every
+#	                       event made before is written then
+#	wait_until SECONDS CMD...   true once CMD succeeds, false after SECONDS
+#	wait_for SECONDS CMD...     the same, and a timeout fails the test
 #	e2e_done               stop the milter, validate every event written
 #	                       against docs/events.schema.json, done_testing
 
@@ -36,6 +43,8 @@ e2e_init() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (Postfix runs as root; CI runs these)"
 	need python3 python3
 	need jq jq
+	read -r MPORT PPORT DPORT SPORT RPORT XPORT <<<"$(free_ports 6)"
+	[ -n "$XPORT" ] || skip_all "no free ports on 127.0.0.1"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/esc-e2e-$1.XXXXXX")
 	chmod 755 "$T"
 	mkdir -p "$T/out"
@@ -83,13 +92,56 @@ e2e_done() {
 	done_testing
 }
 
+# free_ports N - N distinct ports free for TCP and UDP on 127.0.0.1, at
+# random below the kernel's ephemeral range (so no outgoing connection of
+# this machine takes one between the choice and its use)
+free_ports() {
+	"$PY" - "$1" <<'PY'
+import random, socket, sys
+lo, hi = 20000, 32000
+try:
+    first = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    hi = min(hi, first - 1)
+except (OSError, ValueError):
+    pass
+got = []
+while len(got) < int(sys.argv[1]):
+    p = random.randint(lo, hi)
+    if p in got:
+        continue
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, kind)
+            s.bind(("127.0.0.1", p))
+            s.close()
+    except OSError:
+        continue
+    got.append(p)
+print(" ".join(map(str, got)))
+PY
+}
+
+# wait_until SECONDS CMD... - poll CMD; under valgrind the bound is 5
+# times longer (a wait ends as soon as its condition holds, so a long
+# bound costs nothing when all is well)
 wait_until() {
 	local secs=$1 i
 	shift
+	[ -n "${ESC_VALGRIND:-}" ] && secs=$((secs * 5))
 	for ((i = 0; i < secs * 10; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
+	return 1
+}
+
+# wait_for SECONDS CMD... - wait_until, and a timeout is a failed test
+wait_for() {
+	local secs=$1
+	shift
+	[ "$secs" -ge 30 ] || secs=30
+	wait_until "$secs" "$@" && return 0
+	ok 1 "timed out after ${secs}s waiting for: $*"
 	return 1
 }
 
@@ -112,14 +164,13 @@ milter_conf() {
 # ESC_VALGRIND=1 runs the daemon under valgrind (memcheck: errors and
 # definite or indirect leaks are failures, checked by e2e_done).
 milter_start() {
-	local vg=() wait=10
+	local vg=() wait=30
 	if [ -n "${ESC_VALGRIND:-}" ]; then
 		# valgrind cannot follow PCRE2's JIT code (false reports)
 		grep -q '^regex_jit' "$T/esc.conf" || sed -i '1i regex_jit = no' "$T/esc.conf"
 		vg=(valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full
 		    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 		    --num-callers=30 --log-file="$T/valgrind.%p.log")
-		wait=60
 	fi
 	"${vg[@]}" "$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/milter.pid" "$@" \
 	    >>"$T/milter.log" 2>&1 &
@@ -143,7 +194,7 @@ milter_stop() {
 
 # memcheck_report - sanitizer and valgrind findings in the daemon's logs
 memcheck_report() {
-	grep -h -E 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' \
+	grep -h -E 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer|WARNING: ThreadSanitizer|SUMMARY: ThreadSanitizer' \
 	    "$T/milter.log" 2>/dev/null | head -5
 	local f
 	for f in "$T"/valgrind.*.log; do
@@ -194,7 +245,7 @@ CF
 		return 1
 	fi
 	POSTFIX_ETC="$pf/etc"
-	wait_until 15 port_open "$PPORT"
+	wait_for 30 port_open "$PPORT"
 }
 
 postfix_stop() {
@@ -212,17 +263,33 @@ smtp_from() {
 	"$PY" "$SMTPC" --source "$1" "127.0.0.1:$PPORT"
 }
 
-# events FILTER - wait for the writer thread (the file has stopped
-# growing: 0.3 s at least, up to 10 s on a slow machine), then select
+# count_events FILE TYPE - how many events of that type FILE holds
+count_events() {
+	grep -c "\"event\":\"$2\"" "$1" 2>/dev/null || true
+}
+
+# flush_events [PID [FILE]] - a barrier: the writer thread writes events
+# in the order they were made, so once the stats event of this SIGUSR2 is
+# in the file, so is every event made before the signal
+flush_events() {
+	local pid=${1:-${MILTER_PID:-}} file=${2:-$EVENTS} n
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	n=$(count_events "$file" stats)
+	kill -USR2 "$pid"
+	wait_for 60 sh -c "[ \$(grep -c '\"event\":\"stats\"' '$file') -gt ${n:-0} ]"
+}
+
+# stats_now - SIGUSR2, and wait until prometheus_file ($T/out/esc.prom)
+# is written again (it is replaced by a rename, so it is whole)
+stats_now() {
+	rm -f "$T/out/esc.prom"
+	kill -USR2 "$MILTER_PID"
+	wait_for 30 test -s "$T/out/esc.prom"
+}
+
+# events FILTER - every event made so far, selected
 events() {
-	local i prev=-1 cur
-	sleep 0.3
-	for ((i = 0; i < 50; i++)); do
-		cur=$(stat -c %s "$EVENTS" 2>/dev/null || echo 0)
-		[ "$cur" = "$prev" ] && break
-		prev=$cur
-		sleep 0.2
-	done
+	flush_events
 	[ -f "$EVENTS" ] || { echo ""; return; }
 	jq -c "$1" < "$EVENTS"
 }
@@ -233,7 +300,7 @@ dns_start() {
 	shift
 	"$PY" "$top_srcdir/tests/e2e/dnsd.py" "$port" "$@" > "$T/dnsd.$port.log" 2>&1 &
 	E2E_PIDS+=($!)
-	wait_until 5 grep -q ready "$T/dnsd.$port.log"
+	wait_for 30 grep -q ready "$T/dnsd.$port.log"
 }
 
 # sink_start PORT - smtp-sink as the next hop, one file per message in $T/sink
@@ -244,7 +311,7 @@ sink_start() {
 	smtp-sink -u postfix -d "$T/sink/%s." -c "127.0.0.1:$1" 100 \
 	    > "$T/sink.log" 2>&1 &
 	E2E_PIDS+=($!)
-	wait_until 5 port_open "$1"
+	wait_for 30 port_open "$1"
 }
 
 # sunk PATTERN - the delivered message that contains PATTERN
@@ -280,6 +347,11 @@ define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`QUEUE_DIR', \`$sm/queue')dnl
 define(\`STATUS_FILE', \`$sm/statistics')dnl
 define(\`ALIAS_FILE', \`')dnl
+dnl Deliver and accept whatever the machine's load: Sendmail queues mail
+dnl instead of delivering it from a load average of 8 by default.
+define(\`confQUEUE_LA', \`1000')dnl
+define(\`confREFUSE_LA', \`1000')dnl
+define(\`confDELAY_LA', \`0')dnl
 MC
 		cat
 		cat <<'MC'

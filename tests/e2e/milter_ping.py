@@ -5,30 +5,13 @@ ABORT, QUIT.  Prints what the milter answered and exits 0 when it answered
 every step with "continue" (or accept), 1 otherwise, 2 when it could not
 be reached.  Used by the Debian package test to check that an installed
 esc-milter answers."""
+import os
 import socket
 import struct
 import sys
 
-
-def packet(cmd, data=b""):
-    return struct.pack("!I", len(data) + 1) + cmd + data
-
-
-def read_packet(s):
-    head = b""
-    while len(head) < 4:
-        chunk = s.recv(4 - len(head))
-        if not chunk:
-            raise EOFError("connection closed")
-        head += chunk
-    (n,) = struct.unpack("!I", head)
-    body = b""
-    while len(body) < n:
-        chunk = s.recv(n - len(body))
-        if not chunk:
-            raise EOFError("connection closed")
-        body += chunk
-    return body[:1], body[1:]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from milterproto import negotiate, packet, read_packet  # noqa: E402
 
 
 def main():
@@ -45,12 +28,11 @@ def main():
         print("cannot reach %s: %s" % (target, e))
         return 2
     # version 6, all actions, no protocol steps skipped
-    s.sendall(packet(b"O", struct.pack("!III", 6, 0x1ff, 0)))
-    cmd, data = read_packet(s)
-    if cmd != b"O":
-        print("negotiation: unexpected reply %r" % cmd)
+    try:
+        ver, actions, proto = negotiate(s)
+    except EOFError as e:
+        print(e)
         return 1
-    ver, actions, proto = struct.unpack("!III", data[:12])
     print("negotiated: version %d, actions 0x%x, protocol 0x%x" % (ver, actions, proto))
     steps = [
         ("connect", b"C", b"client.test\x004" + struct.pack("!H", 25) + b"192.0.2.1\x00"),

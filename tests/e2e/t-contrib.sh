@@ -8,7 +8,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init contrib
-MPORT=18991
 C="$top_srcdir/contrib"
 ABS_MILTER=$(cd "$(dirname "$MILTER")" && pwd)/esc-milter
 
@@ -36,8 +35,7 @@ fi
 milter_conf <<'CONF'
 CONF
 milter_start || exit 1
-kill -USR2 "$MILTER_PID"
-wait_until 5 test -s "$T/out/esc.prom"
+stats_now
 sed -n 's/^# TYPE \(esc_milter_[a-z_]*\) .*/\1/p' "$T/out/esc.prom" | sort -u > "$T/metrics"
 ok $([ "$(wc -l < "$T/metrics")" -ge 13 ]; echo $?) "the daemon writes $(wc -l < "$T/metrics") metric families"
 used=$(grep -oh 'esc_milter_[a-z_]*' "$C/prometheus/esc-milter.rules.yml" "$C/grafana/esc-milter.json" | sort -u)
@@ -106,15 +104,17 @@ stats_interval = 0
 CONF
 	"$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/run.pid" >>"$T/milter.log" 2>&1 &
 	MILTER_PID=$!
-	wait_until 10 port_open "$MPORT"
-	for i in 1 2 3; do kill -USR2 "$MILTER_PID"; sleep 0.2; done
+	wait_for 10 port_open "$MPORT"
+	# three stats events, each waited for (signals of one kind that
+	# arrive together are delivered once)
+	for i in 1 2 3; do flush_events "$MILTER_PID" "$T/log/events.json"; done
 	sed -e "s|/var/log/esc-milter|$T/log|g" -e "s|/run/esc-milter/esc-milter.pid|$T/run.pid|g" \
 	    -e "s|systemctl -q is-active esc-milter.service|false|" \
 	    "$C/logrotate/esc-milter" > "$T/logrotate.conf"
 	run logrotate -f -s "$T/logrotate.state" "$T/logrotate.conf"
 	is "$rc" 0 "logrotate runs the contrib file"
-	wait_until 5 test -s "$T/log/events.json"
-	for i in 1 2; do kill -USR2 "$MILTER_PID"; sleep 0.2; done
+	wait_for 5 test -s "$T/log/events.json"
+	for i in 1 2; do flush_events "$MILTER_PID" "$T/log/events.json"; done
 	before=$(wc -l < "$T/log/events.json.1")
 	after=$(wc -l < "$T/log/events.json")
 	is "$before" 4 "rotated file: the config event and 3 stats events"
@@ -145,7 +145,7 @@ RS
 	is "$rc" 0 "rsyslogd -N1 accepts the snippet"
 	rsyslogd -n -f "$T/rs/rsyslog.conf" -i "$T/rs/rsyslogd.pid" > "$T/rs/rsyslogd.out" 2>&1 &
 	E2E_PIDS+=($!)
-	wait_until 5 test -S "$T/rs/devlog.sock"
+	wait_for 5 test -S "$T/rs/devlog.sock"
 	chmod 666 "$T/rs/devlog.sock"
 	cat > "$T/esc.conf" <<CONF
 socket = inet:$MPORT@127.0.0.1
@@ -155,13 +155,13 @@ CONF
 	# In the background (no -f) the daemon's own messages go to syslog too.
 	unshare -m sh -c "touch /dev/log 2>/dev/null; mount --bind $T/rs/devlog.sock /dev/log && exec $MILTER -c $T/esc.conf -u nobody -P $T/rs.pid" \
 	    >>"$T/milter.log" 2>&1
-	wait_until 10 port_open "$MPORT"
-	wait_until 5 test -s "$T/rs.pid"
+	wait_for 10 port_open "$MPORT"
+	wait_for 5 test -s "$T/rs.pid"
 	kill -USR2 "$(cat "$T/rs.pid")"
-	wait_until 5 grep -q '"event":"stats"' "$T/rs/log/events.json"
+	wait_for 5 grep -q '"event":"stats"' "$T/rs/log/events.json"
 	kill -TERM "$(cat "$T/rs.pid")"
-	wait_until 10 sh -c "! kill -0 $(cat "$T/rs.pid") 2>/dev/null"
-	wait_until 5 sh -c "grep -c '\"event\"' $T/rs/log/events.json | grep -q 3"
+	wait_for 10 sh -c "! kill -0 $(cat "$T/rs.pid") 2>/dev/null"
+	wait_for 5 sh -c "grep -c '\"event\"' $T/rs/log/events.json | grep -q 3"
 	is "$(jq -c .event "$T/rs/log/events.json" | tr '\n' ' ')" '"config" "stats" "stats" ' \
 	    "rsyslog: the events file holds exactly the JSON events"
 	jq -e . "$T/rs/log/events.json" > /dev/null

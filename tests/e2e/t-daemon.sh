@@ -5,7 +5,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init daemon
-MPORT=18951
 
 milter_conf </dev/null
 run "$MILTER" -f -c "$T/esc.conf"
@@ -18,8 +17,9 @@ uid=$(awk '/^Uid:/ {print $2}' "/proc/$MILTER_PID/status")
 is "$uid" "$(id -u nobody)" "-u nobody: running as nobody"
 gid=$(awk '/^Gid:/ {print $2}' "/proc/$MILTER_PID/status")
 is "$gid" "$(id -g nobody)" "-u nobody: with nobody's group"
+rm -f "$T/out/stats.json"
 kill -USR2 "$MILTER_PID"
-wait_until 5 test -s "$T/out/stats.json"
+wait_for 30 test -s "$T/out/stats.json"
 ok "$(jq -e .replies "$T/out/stats.json" >/dev/null && echo 0 || echo 1)" "SIGUSR2: stats_file written (as nobody)"
 ok "$([ ! -e "$T/out/stats.json.tmp" ] && echo 0 || echo 1)" "replaced atomically: no temporary file left"
 milter_stop
@@ -37,10 +37,10 @@ stats_interval = 1
 CONF
 "$MILTER" -f -c "$T/esc.conf" -u nobody >>"$T/milter.log" 2>&1 &
 MILTER_PID=$!
-wait_until 10 test -S "$T/run/esc.sock"
+wait_for 10 test -S "$T/run/esc.sock"
 is "$(stat -c '%a %U' "$T/run/esc.sock")" "600 nobody" "unix socket: mode 0600, owned by nobody"
 # Two periodic stats events within 10 s (about 2 s on an idle machine).
-wait_until 10 sh -c "[ \$(grep -c '\"event\":\"stats\"' '$EVENTS') -ge 2 ]"
+wait_for 10 sh -c "[ \$(grep -c '\"event\":\"stats\"' '$EVENTS') -ge 2 ]"
 n=$(events 'select(.event=="stats")' | grep -c .)
 ok "$([ "$n" -ge 2 ] && echo 0 || echo 1)" "stats_interval = 1: periodic stats events ($n)"
 milter_stop
@@ -52,7 +52,7 @@ log = stdout
 CONF
 "$MILTER" -f -c "$T/esc.conf" -u nobody > "$T/stdout.json" 2>>"$T/milter.log" &
 MILTER_PID=$!
-wait_until 10 port_open "$MPORT"
+wait_for 10 port_open "$MPORT"
 milter_stop
 is "$(jq -c 'select(.event=="config") | [.result, .reason]' "$T/stdout.json")" '["ok","start"]' "log = stdout: events on standard output"
 is "$(jq -c 'select(.event=="stats") | .final' "$T/stdout.json")" "true" "log = stdout: final statistics too"
@@ -67,7 +67,7 @@ CONF
 if [ -e /dev/log ]; then
 	"$PY" "$top_srcdir/tests/e2e/syslogd.py" "$T/devlog.sock" "$T/syslog.out" > "$T/syslogd.log" &
 	E2E_PIDS+=($!)
-	wait_until 5 grep -q ready "$T/syslogd.log"
+	wait_for 5 grep -q ready "$T/syslogd.log"
 	unshare -m sh -c "mount --bind $T/devlog.sock /dev/log && exec $MILTER -f -c $T/esc.conf -u nobody" \
 	    >>"$T/milter.log" 2>&1 &
 	MILTER_PID=$!
@@ -75,12 +75,12 @@ else
 	"$PY" "$top_srcdir/tests/e2e/syslogd.py" /dev/log "$T/syslog.out" > "$T/syslogd.log" &
 	E2E_PIDS+=($!)
 	SYSLOGD_OWNS_DEVLOG=1
-	wait_until 5 grep -q ready "$T/syslogd.log"
+	wait_for 5 grep -q ready "$T/syslogd.log"
 	"$MILTER" -f -c "$T/esc.conf" -u nobody >>"$T/milter.log" 2>&1 &
 	MILTER_PID=$!
 fi
-wait_until 10 port_open "$MPORT"
-wait_until 5 grep -q '"event":"config"' "$T/syslog.out"
+wait_for 10 port_open "$MPORT"
+wait_for 5 grep -q '"event":"config"' "$T/syslog.out"
 milter_stop
 like "$(cat "$T/syslog.out")" '^<158>.*esc-milter: \{"ts":"[^"]+","event":"config",' "log = syslog:local3: events as syslog messages, priority local3.info"
 line=$(grep -o '{"ts".*' "$T/syslog.out" | head -1)
@@ -97,12 +97,12 @@ log = file:$EVENTS
 CONF
 run "$MILTER" -c "$T/esc.conf" -u nobody -P "$T/bg.pid"
 is "$rc" 0 "background: the starting process exits 0"
-wait_until 10 port_open "$MPORT"
+wait_for 10 port_open "$MPORT"
 bgpid=$(cat "$T/bg.pid")
 ok "$(kill -0 "$bgpid" 2>/dev/null && echo 0 || echo 1)" "background: the daemon runs"
 is "$(awk '/^PPid:/ {print $2}' "/proc/$bgpid/status")" 1 "background: detached (parent is init)"
 kill -TERM "$bgpid"
-wait_until 10 sh -c "! kill -0 $bgpid 2>/dev/null"
+wait_for 10 sh -c "! kill -0 $bgpid 2>/dev/null"
 ok "$(kill -0 "$bgpid" 2>/dev/null && echo 1 || echo 0)" "background: SIGTERM stops it"
 is "$(events 'select(.event=="stats" and .final) | .final' | tail -1)" "true" "background: final statistics written"
 e2e_done

@@ -6,8 +6,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init fault-log
-MPORT=19011
-PPORT=19012
 
 rules='rule block
     if = recipient-domain = blocked.example
@@ -29,8 +27,7 @@ rejects() {
 	done
 }
 prom() {
-	kill -USR2 "$MILTER_PID"
-	sleep 0.5
+	stats_now
 	sed -n "s/^$1 //p" "$T/out/esc.prom"
 }
 
@@ -77,7 +74,7 @@ if mount -t tmpfs -o size=64k,mode=0777 tmpfs "$T/small" 2>/dev/null; then
 	rm -f "$T/small/filler"
 	out=$(rejects 5)
 	d2=$(prom esc_milter_events_dropped_total)
-	wait_until 5 grep -q 'u5@blocked' "$T/small/events.json"
+	wait_for 5 grep -q 'u5@blocked' "$T/small/events.json"
 	like "$(tail -3 "$T/small/events.json")" 'u5@blocked\.example' "space back: writing resumes"
 	like "$(cat "$T/milter.log")" 'writing events to .* works again' "space back: logged"
 	milter_stop
@@ -93,6 +90,33 @@ if mount -t tmpfs -o size=64k,mode=0777 tmpfs "$T/small" 2>/dev/null; then
 else
 	for i in 1 2 3 4 5 6; do ok 0 "# SKIP cannot mount a tmpfs here"; done
 fi
+
+# --- a cut last line (a crash or power loss): ended, counted, nothing glued -------
+mkdir -p "$T/cut"
+chown nobody "$T/cut"
+printf '{"ts":"2026-01-01T00:00:00.000Z","event":"stats","host":"mx1"}\n{"ts":"2026-01-01T00:00:01.000Z","event":"reply","ho' \
+    > "$T/cut/events.json"
+chown nobody "$T/cut/events.json"
+{
+	echo "socket = inet:$MPORT@127.0.0.1"
+	echo "log = file:$T/cut/events.json"
+	echo "stats_interval = 0"
+	echo "prometheus_file = $T/out/esc.prom"
+} > "$T/esc.conf"
+milter_start || exit 1
+flush_events "$MILTER_PID" "$T/cut/events.json"
+is "$(sed -n 2p "$T/cut/events.json")" '{"ts":"2026-01-01T00:00:01.000Z","event":"reply","ho' \
+    "cut line: kept as it was, ended with a newline"
+is "$(sed -n 3p "$T/cut/events.json" | jq -r '[.event, .reason] | join(" ")')" "config start" \
+    "cut line: the restarted daemon's first event starts a line of its own"
+is "$(sed -n '3,$p' "$T/cut/events.json" | jq -c . | wc -l)" "$(( $(wc -l < "$T/cut/events.json") - 2 ))" \
+    "cut line: every later line is whole JSON"
+is "$(prom esc_milter_events_cut_total)" 1 "cut line: counted in esc_milter_events_cut_total"
+like "$(cat "$T/milter.log")" 'events\.json ended in a cut event line' "cut line: logged"
+milter_stop
+milter_start || exit 1
+is "$(prom esc_milter_events_cut_total)" 0 "a clean file at the next start: nothing to end"
+milter_stop
 
 # --- a log the daemon may not write at start: a clear refusal ------------------
 mkdir -p "$T/ro"

@@ -7,9 +7,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init hostile
-MPORT=19021
-PPORT=19022
-DPORT=19023
 
 dns_start "$DPORT" --delay 8 nullmx:slow.test || exit 1
 milter_conf <<CONF
@@ -90,7 +87,12 @@ is "$(events 'select(.rule=="big-header") | .mode')" '"monitor"' "100 KB header:
 	head -c 30000 /dev/zero | tr '\0' 'a'
 	printf '!\n.\nQUIT\n'
 } | smtp > "$T/bt.out"
-like "$(cat "$T/bt.out")" '^\. (451 4\.|554 5\.7\.1 Body refused)' "backtracking body: a bounded answer, not a hang"
+# PCRE2's match limit stops it; the rule cannot decide, so on_error =
+# tempfail answers (a regex that could decide would reject or accept).
+like "$(cat "$T/bt.out")" '^\. 451 4\.3\.0 Temporary local problem - try again later$' \
+    "backtracking body: the match limit stops it, on_error = tempfail answers"
+like "$(cat "$T/milter.log")" 'a regular expression hit its match limit at eom; on_error = tempfail' \
+    "backtracking body: logged"
 
 # Thousands of recipients in one transaction.
 {
@@ -100,18 +102,18 @@ like "$(cat "$T/bt.out")" '^\. (451 4\.|554 5\.7\.1 Body refused)' "backtracking
 } | smtp > "$T/many.out"
 is "$(grep -c '^RCPT 450 4\.2\.1 Recipient r[0-9]*@dest\.example busy' "$T/many.out")" 3000 "3000 recipients: each got the rule's reply"
 
-# A slow DNS server (8 s) with dns_timeout = 1: no rejection caused by it,
-# the wait bounded.
-start=$(date +%s%3N)
+# A slow DNS server: it answers "null MX" after 8 s, dns_timeout is 1 s.
+# A resolver that waited for the answer would reject the sender (5.7.27);
+# one that gives up after dns_timeout accepts it and says so.
 out=$(smtp <<'S'
 EHLO client.test
 MAIL FROM:<someone@slow.test>
 QUIT
 S
 )
-took=$(( $(date +%s%3N) - start ))
-like "$out" 'MAIL 250 2\.1\.0 Ok' "slow DNS: the sender is not rejected"
-ok $([ "$took" -lt 5000 ]; echo $?) "slow DNS: the session took ${took} ms, bounded by dns_timeout (1 s), not by the server (8 s)"
+like "$out" 'MAIL 250 2\.1\.0 Ok' "slow DNS: the lookup gave up after dns_timeout, the sender is not rejected"
+like "$(cat "$T/milter.log")" 'DNS lookup of slow\.test failed or timed out; not treated as a null MX' \
+    "slow DNS: the timeout is logged"
 
 ok $(kill -0 "$MILTER_PID" 2>/dev/null; echo $?) "the daemon is still up"
 n=$(grep -c . "$EVENTS")

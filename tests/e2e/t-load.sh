@@ -3,13 +3,14 @@
 # with a rule that rejects a known fraction of the recipients: the number
 # of reply events equals the number of rejections Postfix logged, nothing
 # lost or duplicated; the milter's file descriptors and memory stay
-# bounded and return to where they were.
+# bounded and return to where they were.  How many sessions overlap
+# depends on how fast the machine forks smtpd processes, so nothing here
+# asserts it: t-connections.sh shows 500 connections served at once with
+# a load the test controls.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init load
 need smtp-source postfix
-MPORT=19031
-PPORT=19032
 SESSIONS=500
 MESSAGES=1500
 RCPTS=4
@@ -58,38 +59,31 @@ touch "$T/load.done"
 is "$src_rc" 0 "smtp-source: $MESSAGES messages over $SESSIONS concurrent sessions in ${elapsed}s"
 read -r peak_fd peak_rss peak_thr < "$T/peak"
 echo "# milter at the peak: $peak_fd fds, $peak_thr threads, RSS ${peak_rss} KB (before: $fd0 fds, ${rss0} KB)"
-# One descriptor per MTA connection (libmilter serves them from a pool of
-# worker threads, so threads do not count connections).
-# How many overlap depends on how fast the machine forks 500 smtpd
-# processes: three quarters of them shows the milter serving that many
-# connections at once without capping it at a thread-pool size.
-ok $([ "$peak_fd" -ge $(( fd0 + SESSIONS * 3 / 4 )) ]; echo $?) "the milter held ~$SESSIONS connections at once (peak $peak_fd descriptors)"
 
 # Wait (up to 30 s) for Postfix to log everything, then compare.
 expected=$(( MESSAGES * 2 ))
-wait_until 30 sh -c "[ \$(grep -c 'milter-reject: RCPT from' '$POSTFIX_ETC/../maillog') -ge $expected ]"
+wait_for 30 sh -c "[ \$(grep -c 'milter-reject: RCPT from' '$POSTFIX_ETC/../maillog') -ge $expected ]"
 rejected_pf=$(grep -c 'milter-reject: RCPT from .*: 550 5\.7\.1 Not [23]user@dest\.example' "$POSTFIX_ETC/../maillog")
 is "$rejected_pf" "$expected" "Postfix logged $expected rejections (2 of every 4 recipients)"
-wait_until 20 sh -c "[ \$(grep -c '\"rule\":\"half\"' $EVENTS) -ge $expected ]"
+wait_for 20 sh -c "[ \$(grep -c '\"rule\":\"half\"' $EVENTS) -ge $expected ]"
 events_n=$(grep -c '"rule":"half"' "$EVENTS")
 is "$events_n" "$rejected_pf" "reply events = Postfix's logged rejections: none lost, none duplicated"
 is "$(jq -r 'select(.rule=="half") | .recipient' "$EVENTS" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')" \
     "$MESSAGES 2user@dest.example $MESSAGES 3user@dest.example " "each rejected recipient once per message"
-kill -USR2 "$MILTER_PID"
-wait_until 10 grep -q "^esc_milter_rule_matches_total{rule=\"half\",mode=\"enforce\"} $expected\$" "$T/out/esc.prom"
+stats_now
 is "$(sed -n 's/^esc_milter_events_dropped_total //p' "$T/out/esc.prom")" 0 "no event dropped"
 like "$(sed -n 's/^esc_milter_rule_matches_total{rule="half",mode="enforce"} //p' "$T/out/esc.prom")" "^$expected\$" \
     "rule counter = $expected"
 
 # Bounded: the descriptors come back (Postfix's smtpd processes close
 # their milter connections as their sessions end), memory stays modest.
-wait_until 20 sh -c "[ \$(ls /proc/$MILTER_PID/fd | wc -l) -le $(( fd0 + 5 )) ]"
+wait_for 20 sh -c "[ \$(ls /proc/$MILTER_PID/fd | wc -l) -le $(( fd0 + 5 )) ]"
 fd1=$(fds)
 rss1=$(rss)
 ok $([ "$fd1" -le $(( fd0 + 5 )) ]; echo $?) "file descriptors back to $fd1 after the load (before: $fd0, peak: $peak_fd)"
 ok $([ "$peak_fd" -le $(( fd0 + SESSIONS + 20 )) ]; echo $?) "at most one descriptor per connection at the peak ($peak_fd)"
 if sanitized "$MILTER"; then
-	ok 0 "# SKIP peak RSS under AddressSanitizer measures its shadow memory"
+	ok 0 "# SKIP peak RSS under a sanitizer measures its shadow memory"
 else
 	ok $([ "$peak_rss" -lt 51200 ]; echo $?) "peak RSS ${peak_rss} KB under 50 MB with $SESSIONS sessions"
 fi

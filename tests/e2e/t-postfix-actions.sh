@@ -6,8 +6,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init actions
-MPORT=18961
-PPORT=18962
 
 milter_conf <<'CONF'
 regex_match_limit = 1000
@@ -73,7 +71,7 @@ QUIT
 S
 )
 like "$out" '^\. 250 2\.0\.0 Ok: queued' "discard: the client sees success"
-wait_until 5 grep -q 'milter-discard' "$T/pf/maillog"
+wait_for 5 grep -q 'milter-discard' "$T/pf/maillog"
 like "$(cat "$T/pf/maillog")" 'milter-discard: END-OF-MESSAGE|milter-discard: MAIL' "discard: Postfix drops the message"
 # After a DISCARD at MAIL, Postfix's cleanup also runs non_smtpd_milters on
 # the message: a second session may decide the same.
@@ -101,8 +99,7 @@ S
 like "$out" 'MAIL 451 4\.3\.0 Temporary local problem - try again later' "regex match limit: on_error = tempfail"
 like "$(cat "$T/milter.log")" 'a regular expression hit its match limit at helo; on_error = tempfail' "regex match limit: logged"
 
-kill -USR2 "$MILTER_PID"
-wait_until 5 grep -q 'violations_total{finding="text-too-long"} 1' "$T/out/esc.prom"
+stats_now
 like "$(cat "$T/out/esc.prom")" 'esc_milter_violations_total\{finding="text-too-long"\} 1' "prometheus: the violation counted"
 like "$(cat "$T/out/esc.prom")" 'esc_milter_internal_errors_total 1' "prometheus: the internal error counted"
 like "$(cat "$T/out/esc.prom")" 'esc_milter_rule_matches_total\{rule="vip",mode="enforce"\} 1' "prometheus: accept counted as a match"

@@ -7,10 +7,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init dsn
-MPORT=18971
-PPORT=18972
-RPORT=18973
-SPORT=18974
 DATA="$top_srcdir/tests/data/dsn"
 
 milter_conf <<'CONF'
@@ -64,7 +60,7 @@ S
 )
 like "$out" '^\. 250 2\.0\.0 Ok: queued' "messages for the remote accepted"
 
-wait_until 30 sh -c "grep -l 'X-ESC-DSN' $T/sink/* 2>/dev/null | xargs -r grep -l 'bounce-1@src.example' | grep -q ."
+wait_for 30 sh -c "grep -l 'X-ESC-DSN' $T/sink/* 2>/dev/null | xargs -r grep -l 'bounce-1@src.example' | grep -q ."
 bounce=$(grep -l 'bounce-1@src.example' "$T"/sink/* | xargs grep -l '^X-ESC-DSN' | head -1 | xargs -r cat)
 is "$(printf '%s\n' "$bounce" | grep '^X-ESC-DSN:' | sort)" \
 "X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@remote.example>
@@ -79,7 +75,7 @@ is "$(printf '%s\n' "$out" | sed "s|^$T/||")" \
 postfix-bounce.eml: spf@remote.example action=failed status=5.7.23 class=5 category=security registered=yes findings=none" \
     "esc dsn on Postfix's bounce: the same classification"
 
-wait_until 30 sh -c "grep -l 'delay-1@src.example' $T/sink/* 2>/dev/null | xargs -r grep -l 'action=delayed' | grep -q ."
+wait_for 30 sh -c "grep -l 'delay-1@src.example' $T/sink/* 2>/dev/null | xargs -r grep -l 'action=delayed' | grep -q ."
 delayed=$(grep -l 'delay-1@src.example' "$T"/sink/* | xargs grep -l 'action=delayed' | head -1 | xargs -r cat)
 is "$(printf '%s\n' "$delayed" | grep '^X-ESC-DSN:')" \
     "X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; rcpt=<full@remote.example>" \
@@ -91,10 +87,10 @@ like "$out" '^\. 250 2\.0\.0 Ok: queued' "multi-recipient DSN accepted"
 out=$(send_file "" bounces@dest.example "$DATA/exchange.eml")
 out=$(send_file "" bounces@dest.example "$DATA/gmail.eml")
 out=$(send_file "" bounces@dest.example "$DATA/qp.eml")
-wait_until 20 sh -c "grep -l 'Four recipients' $T/sink/* 2>/dev/null | grep -q ."
-wait_until 20 sh -c "grep -l 'RESOLVER.ADR' $T/sink/* 2>/dev/null | grep -q ."
-wait_until 20 sh -c "grep -l 'NoSuchUser' $T/sink/* 2>/dev/null | grep -q ."
-wait_until 20 sh -c "grep -l 'Content-Transfer-Encoding: Quoted-Printable' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'Four recipients' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'RESOLVER.ADR' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'NoSuchUser' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'Content-Transfer-Encoding: Quoted-Printable' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'Four recipients' | grep '^X-ESC-DSN:')" \
 "X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@example.com>
 X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; rcpt=<full@example.com>
@@ -126,7 +122,7 @@ Content-Type: message/delivery-status would not matter here
 QUIT
 S
 )
-wait_until 20 sh -c "grep -l 'forged-1@src.example' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'forged-1@src.example' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'forged-1@src.example' | grep -c '^X-ESC-DSN:')" 0 \
     "X-ESC-DSN headers that came with a message are removed"
 
@@ -152,7 +148,7 @@ Status: 5.1.1
 QUIT
 S
 )
-wait_until 20 sh -c "grep -l 'mixed-1@src.example' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'mixed-1@src.example' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'mixed-1@src.example' | grep -c '^X-ESC-DSN:')" 0 \
     "multipart/mixed from a non-null sender is not read as a DSN"
 
@@ -175,8 +171,7 @@ is "$(printf '%s' "$got" | jq -c '[.findings, .diagnostic, .status_from, .report
 is "$(events 'select(.event=="dsn" and .recipient=="nobody@contoso.example") | .findings' )" \
     '["basic-not-associated"]' "dsn event: basic-not-associated from the Exchange reply"
 
-kill -USR2 "$MILTER_PID"
-wait_until 5 grep -q 'esc_milter_dsn_total' "$T/out/esc.prom"
+stats_now
 prom=$(grep '^esc_milter_dsn_total' "$T/out/esc.prom" | sort)
 is "$prom" 'esc_milter_dsn_total{class="4",subject="2",category="mailbox"} 2
 esc_milter_dsn_total{class="5",subject="1",category="addressing"} 4

@@ -5,9 +5,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init monitor
-MPORT=18921
-PPORT=18922
-SPORT=18923
 
 milter_conf <<'CONF'
 header_prefix = X-Test-
@@ -50,7 +47,7 @@ like "$out" 'RCPT 250 2\.1\.5 Ok' "monitor rule at RCPT: recipient accepted"
 like "$out" 'RCPT 550 5\.7\.1 No' "enforce rule still rejects"
 like "$out" '^\. 250 2\.0\.0 Ok: queued' "monitor rule at header: message accepted"
 
-wait_until 20 sh -c "grep -q monitor-1@src.example $T/sink/* 2>/dev/null"
+wait_for 20 sh -c "grep -q monitor-1@src.example $T/sink/* 2>/dev/null"
 msg=$(sunk monitor-1@src.example)
 like "$msg" 'X-Test-Monitor: rule=watch-rcpt; reply="450 4\.2\.1 Mailbox of watched@dest\.example is busy"' "delivered with the header of the RCPT monitor rule"
 like "$msg" 'X-Test-Monitor: rule=watch-subject; reply="550 5\.7\.1 We would refuse \\"boss@src\.example\\""' "delivered with the header of the header monitor rule (quotes escaped)"
@@ -61,8 +58,7 @@ is "$(printf '%s\n' "$got" | sed -n 1p)" '["monitor","tempfail","rcpt","watch-rc
 is "$(printf '%s\n' "$got" | sed -n 2p)" '["enforce","reject","rcpt","enforce-rcpt","550","5.7.1","blocked@dest.example"]' "event: enforce at rcpt"
 is "$(printf '%s\n' "$got" | sed -n 3p)" '["monitor","reject","header","watch-subject","550","5.7.1",null]' "event: monitor at header"
 
-kill -USR2 "$MILTER_PID"
-wait_until 5 grep -q 'rule_matches_total{rule="watch-subject"' "$T/out/esc.prom"
+stats_now
 prom=$(cat "$T/out/esc.prom")
 like "$prom" 'esc_milter_rule_matches_total\{rule="watch-subject",mode="monitor"\} 1' "prometheus: monitor matches"
 like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="monitor",class="5",subject="7",category="security"\} 1' "prometheus: would-reject counted as monitor"

@@ -1,13 +1,9 @@
 #!/bin/bash
 # t-postfix-nullmx.sh - null MX (RFC 7505) for sender and recipient domains
-# against a DNS server on loopback; a dead DNS server rejects nothing and
-# costs at most dns_timeout.
+# against a DNS server on loopback; a dead DNS server rejects nothing.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init nullmx
-MPORT=18911
-PPORT=18912
-DPORT=18913
 
 dns_start "$DPORT" nullmx:nullmx.test mx:mx.test:10:mail.mx.test servfail:broken.test || exit 1
 rules='
@@ -54,21 +50,18 @@ QUIT
 S
 )
 like "$out" 'MAIL 550 5\.7\.27' "cached answer"
-kill -USR2 "$MILTER_PID"
-wait_until 5 grep -q 'dns_lookups_total{result="cached"} [1-9]' "$T/out/esc.prom"
+stats_now
 like "$(cat "$T/out/esc.prom")" 'esc_milter_dns_lookups_total\{result="cached"\} [1-9]' "prometheus: cache hits counted"
 like "$(cat "$T/out/esc.prom")" 'esc_milter_dns_lookups_total\{result="error"\} 1' "prometheus: the SERVFAIL counted as an error"
 milter_stop
 
-# A dead DNS server: nothing is rejected because of it, and it waits
-# at most dns_timeout.
+# A dead DNS server: nothing is rejected because of it.
 milter_conf <<CONF
-resolver = 127.0.0.1:$((DPORT + 1))
+resolver = 127.0.0.1:$XPORT
 dns_timeout = 1
 $rules
 CONF
 milter_start || exit 1
-start=$(date +%s)
 out=$(smtp <<'S'
 EHLO client.test
 MAIL FROM:<someone@nullmx.test>
@@ -76,9 +69,7 @@ RCPT TO:<a@nullmx.test>
 QUIT
 S
 )
-elapsed=$(( $(date +%s) - start ))
 like "$out" 'MAIL 250 2\.1\.0 Ok' "dead DNS: sender accepted"
 like "$out" 'RCPT 250 2\.1\.5 Ok' "dead DNS: recipient accepted"
-ok "$([ "$elapsed" -le 6 ] && echo 0 || echo 1)" "dead DNS: bounded by dns_timeout (took ${elapsed}s for two lookups)"
 like "$(cat "$T/milter.log")" 'DNS lookup of nullmx.test failed or timed out; not treated as a null MX' "dead DNS: logged"
 e2e_done

@@ -6,8 +6,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init stages
-MPORT=18901
-PPORT=18902
 
 milter_conf <<'CONF'
 rule conn-block
@@ -152,8 +150,7 @@ is "$(events 'select(.event=="reply" and .stage=="header") | .findings')" '[]' "
 is "$(events 'select(.event=="config") | [.result,.reason,.rules,.errors]')" '["ok","start",7,0]' "config event at start"
 
 # Statistics: SIGUSR2 writes both files now.
-kill -USR2 "$MILTER_PID"
-wait_until 5 grep -q esc_milter_replies_total "$T/out/esc.prom"
+stats_now
 prom=$(cat "$T/out/esc.prom")
 like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="enforce",class="5",subject="1",category="addressing"\} 1' "prometheus: the MTA reject"
 like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="enforce",class="5",subject="7",category="security"\} 6' "prometheus: six milter rejects"

@@ -7,10 +7,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init sendmail-dsn
-MPORT=18981
-PPORT=18982
-RPORT=18983
-SPORT=18984
 sendmail_need
 
 milter_conf <<'CONF'
@@ -36,7 +32,7 @@ MC
 printf 'From: author@src.example\nSubject: for Sendmail to bounce\nMessage-ID: <sm-bounce-1@src.example>\n\nhello\n' |
     timeout 120 unshare -u sh -c "hostname mx.test.example; exec $SM_ROOT/usr/libexec/sendmail/sendmail -C $sm/relay.cf -odi -oem -f author@src.example gone@remote.example quota@remote.example fine@remote.example" \
     > "$T/sendmail.out" 2>&1
-wait_until 30 sh -c "grep -l 'sm-bounce-1@src.example' $T/sink/* 2>/dev/null | xargs -r grep -l 'delivery-status' | grep -q ."
+wait_for 30 sh -c "grep -l 'sm-bounce-1@src.example' $T/sink/* 2>/dev/null | xargs -r grep -l 'delivery-status' | grep -q ."
 f=$(grep -l 'sm-bounce-1@src.example' "$T"/sink/* 2>/dev/null | xargs -r grep -l 'delivery-status' | head -1)
 [ -n "$f" ] || { sed 's/^/# sendmail: /' "$T/sendmail.out"; tail -20 "$POSTFIX_ETC/../maillog" | sed 's/^/# postfix: /'; }
 ok $([ -n "$f" ]; echo $?) "Sendmail mailed a DSN back through the next hop"
@@ -58,7 +54,7 @@ out=$({
 	printf '.\nQUIT\n'
 } | smtp)
 like "$out" '^\. 250 2\.0\.0 Ok: queued' "Sendmail's DSN accepted by Postfix"
-wait_until 20 sh -c "grep -l 'postmaster@dest.example' $T/sink/* 2>/dev/null | grep -q ."
+wait_for 20 sh -c "grep -l 'postmaster@dest.example' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'postmaster@dest.example' | grep '^X-ESC-DSN:')" \
 "X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@remote.example>
 X-ESC-DSN: 5.2.2; action=failed; category=mailbox; registered=yes; rcpt=<quota@remote.example>" \

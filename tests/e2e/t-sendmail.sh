@@ -4,7 +4,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init sendmail
-MPORT=18941
 sendmail_setup || exit 1
 
 milter_conf <<'CONF'

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -346,6 +347,103 @@ test_header_index(void)
 	diag_list_free(&d);
 }
 
+/* rep - n copies of c, in a buffer the caller frees */
+static char *
+rep(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* bounded - the file loads (want NULL), or it is refused with want ("LINE:sev:id") */
+static void
+bounded(const char *name, const char *text, const char *want)
+{
+	struct diag_list d;
+	struct config *c;
+
+	diag_list_init(&d);
+	c = conf_load(write_file("bounds.conf", text), &d);
+	if (want == NULL) {
+		ok(c != NULL, "bounds: %s loads", name);
+		if (c == NULL)
+			dump(&d);
+	} else {
+		ok(c == NULL && has(&d, want), "bounds: %s refused (%s)", name, want);
+		if (c != NULL || !has(&d, want))
+			dump(&d);
+	}
+	conf_free(c);
+	diag_list_free(&d);
+}
+
+/*
+ * test_bounds - every configured string that reaches a fixed buffer has a
+ * limit, and going past it is an error with its line, never a silent cut
+ * (a 17,000-character rule name once loaded and then overflowed a buffer).
+ */
+static void
+test_bounds(void)
+{
+	char *text = malloc(40000), *x;
+
+	x = rep('n', 64);
+	snprintf(text, 40000, "rule %s\n if = authenticated\n reply = 550 5.7.1 x\n", x);
+	bounded("a rule name of 64 characters", text, NULL);
+	free(x);
+	x = rep('n', 65);
+	snprintf(text, 40000, "rule %s\n if = authenticated\n reply = 550 5.7.1 x\n", x);
+	bounded("a rule name of 65 characters", text, "1:error:syntax");
+	free(x);
+	x = rep('n', 17000);
+	snprintf(text, 40000, "rule %s\n if = authenticated\n reply = 550 5.7.1 x\n"
+	    " mode = monitor\n", x);
+	bounded("a rule name of 17,000 characters", text, "1:error:syntax");
+	free(x);
+	x = rep('h', 255);
+	snprintf(text, 40000, "rule r\n if = header %s ~ /x/\n reply = 550 5.7.1 x\n", x);
+	bounded("a header name of 255 characters", text, NULL);
+	free(x);
+	x = rep('h', 256);
+	snprintf(text, 40000, "rule r\n if = header %s ~ /x/\n reply = 550 5.7.1 x\n", x);
+	bounded("a header name of 256 characters", text, "2:error:condition");
+	free(x);
+	x = rep('c', 100);
+	snprintf(text, 40000, "rule r\n if = %s = x\n reply = 550 5.7.1 x\n", x);
+	bounded("a condition word of 100 characters", text, "2:error:condition");
+	free(x);
+	x = rep('p', 1023);
+	snprintf(text, 40000, "stats_file = /%s\n", x);
+	bounded("a path of 1024 bytes", text, NULL);
+	free(x);
+	x = rep('p', 1024);
+	snprintf(text, 40000, "stats_file = /%s\n", x);
+	bounded("a path of 1025 bytes", text, "1:error:bad-value");
+	snprintf(text, 40000, "prometheus_file = /%s\n", x);
+	bounded("prometheus_file of 1025 bytes", text, "1:error:bad-value");
+	snprintf(text, 40000, "log = file:/%s\n", x);
+	bounded("an event log path of 1025 bytes", text, "1:error:bad-value");
+	snprintf(text, 40000, "registry = /%s\n", x);
+	bounded("a registry path of 1025 bytes", text, "1:error:bad-value");
+	free(x);
+	x = rep('s', 107);
+	snprintf(text, 40000, "socket = unix:/%s\n", x);
+	bounded("a unix socket path of 108 bytes", text, "1:error:bad-value");
+	free(x);
+	x = rep('i', 5000);
+	snprintf(text, 40000, "include = %s/*.conf\n", x);
+	bounded("an include pattern of 5000 characters", text, "1:error:include");
+	snprintf(text, 40000, "rule r\n if = sender in %s\n reply = 550 5.7.1 x\n", x);
+	bounded("a list file name of 5000 characters", text, "2:error:condition");
+	snprintf(text, 40000, "rule r\n if = client-ip in %s\n reply = 550 5.7.1 x\n", x);
+	bounded("a network file name of 5000 characters", text, "2:error:condition");
+	free(x);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -402,6 +500,7 @@ main(void)
 	test_semantics();
 	test_include();
 	test_lists();
+	test_bounds();
 	{
 		char cmd[600];
 
