@@ -43,8 +43,12 @@ e2e_init() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (Postfix runs as root; CI runs these)"
 	need python3 python3
 	need jq jq
-	read -r MPORT PPORT DPORT SPORT RPORT XPORT <<<"$(free_ports 6)"
-	[ -n "$XPORT" ] || skip_all "no free ports on 127.0.0.1"
+	local ports
+	read -r -a ports <<<"$(free_ports 6)"
+	[ "${#ports[@]}" = 6 ] || skip_all "no free ports on 127.0.0.1"
+	# (the demo chooses its own)
+	: "${MPORT:=${ports[0]}}" "${PPORT:=${ports[1]}}" "${DPORT:=${ports[2]}}"
+	: "${SPORT:=${ports[3]}}" "${RPORT:=${ports[4]}}" "${XPORT:=${ports[5]}}"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/esc-e2e-$1.XXXXXX")
 	chmod 755 "$T"
 	mkdir -p "$T/out"
