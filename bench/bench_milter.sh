@@ -11,6 +11,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$(cd "${1:-$top}" && pwd)
 . "$top/tests/e2e/postfix-master.sh"
+. "$top/bench/lib.sh"
 ESC_MILTER="$b/src/milter/esc-milter"
 LOAD="$b/bench/milter-load"
 NULL="$b/bench/null-milter"
@@ -30,16 +31,6 @@ cleanup() {
 trap cleanup EXIT
 user=
 [ "$(id -u)" = 0 ] && user="-u nobody"
-
-listening() {
-	python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" 2>/dev/null
-}
-wait_port() {
-	local i
-	for i in $(seq 100); do listening "$1" && return 0; sleep 0.1; done
-	echo "bench: nothing listens on $1" >&2
-	return 1
-}
 stop_all() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
@@ -258,29 +249,10 @@ if [ "${BENCH_SMTP:-1}" = 1 ] && [ "$(id -u)" = 0 ] && command -v smtp-source >/
 	echo
 	echo "smtp-source through Postfix: 5000 messages, 20 sessions, 4 recipients"
 	pf="$W/pf"
-	mkdir -p "$pf/etc" "$pf/queue" "$pf/data"
-	chown postfix "$pf/data"
 	SPORT=$((PORT + 2))
-	cat > "$pf/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-myhostname = mx.bench.example
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-alias_maps =
-local_recipient_maps =
-default_transport = discard
-relay_transport = discard
+	postfix_instance "$pf" mx.bench.example
+	cat >> "$pf/etc/main.cf" <<CF
 smtpd_recipient_restrictions = permit_mynetworks, reject
-milter_default_action = tempfail
-milter_protocol = 6
-maillog_file_prefixes = /var, /dev/stdout, /tmp
-maillog_file = $pf/maillog
-alias_database =
-smtputf8_enable = no
 CF
 	postfix_master_cf "127.0.0.1:$SPORT" > "$pf/etc/master.cf"
 	PF_ETC="$pf/etc"

@@ -50,6 +50,8 @@ verdict_step(const struct verdict *v, enum stage st)
 	if (st == STAGE_CONNECT)
 		return DO_EVALUATE;
 	switch (v->conn) {
+	case CONN_FAILED:
+		return DO_ERROR;
 	case CONN_REFUSED:
 		return DO_REPLY;
 	case CONN_ACCEPTED:
@@ -61,6 +63,8 @@ verdict_step(const struct verdict *v, enum stage st)
 	}
 	if (st == STAGE_HELO || st == STAGE_MAIL)
 		return DO_EVALUATE;
+	if (v->msg == MSG_FAILED)
+		return DO_ERROR;
 	if (v->msg != MSG_OPEN)
 		return DO_CONTINUE;
 	if (st == STAGE_HEADER && v->eval_error)
@@ -123,6 +127,16 @@ verdict_record(struct verdict *v, enum stage st, struct outcome o)
 		return DO_ERROR;
 	}
 	return DO_CONTINUE;
+}
+
+/* verdict_defer - answered later, as a failure */
+void
+verdict_defer(struct verdict *v, enum stage st)
+{
+	if (st == STAGE_CONNECT || st == STAGE_HELO)
+		v->conn = CONN_FAILED;
+	else
+		v->msg = MSG_FAILED;
 }
 
 /* verdict_rcpt_skipped - counted without evaluation */

@@ -4,10 +4,13 @@
  *
  * A connection is open, accepted (an accept rule at CONNECT or HELO:
  * nothing more is evaluated), discarded (every message of it is discarded
- * at MAIL) or refused (a reply decided at CONNECT or HELO is given again
+ * at MAIL), refused (a reply decided at CONNECT or HELO is given again
  * at every later command: the MTA does not show a reply at CONNECT, and a
- * client that goes on after a refused HELO must get the same answer).  A
- * message is open, accepted or discarded.
+ * client that goes on after a refused HELO must get the same answer) or
+ * failed (an internal failure at CONNECT or HELO: every later command
+ * gets on_error's answer).  A message is open, accepted, discarded or
+ * failed (an internal failure at a step that sends no reply, answered
+ * at the next step that does: verdict_defer()).
  *
  * verdict_step() says what a stage does before any rule runs;
  * verdict_record() takes the outcome of the stage's rules, updates the
@@ -37,8 +40,9 @@ struct outcome {
 	const struct rule	*rule;	/* the rule that fired, else NULL */
 };
 
-enum conn_state { CONN_OPEN, CONN_ACCEPTED, CONN_DISCARDED, CONN_REFUSED };
-enum msg_state { MSG_OPEN, MSG_ACCEPTED, MSG_DISCARDED };
+enum conn_state { CONN_OPEN, CONN_ACCEPTED, CONN_DISCARDED, CONN_REFUSED,
+	CONN_FAILED };
+enum msg_state { MSG_OPEN, MSG_ACCEPTED, MSG_DISCARDED, MSG_FAILED };
 
 struct verdict {
 	enum conn_state		 conn;
@@ -88,5 +92,13 @@ enum verdict_do verdict_record(struct verdict *, enum stage st,
 /* verdict_rcpt_skipped - a recipient the rules did not look at (the
    message or connection is accepted or discarded): it counts */
 void	verdict_rcpt_skipped(struct verdict *);
+
+/*
+ * verdict_defer - something to send at stage st, where the MTA expects no
+ * reply (the step was negotiated without one): it becomes a failure that
+ * the next step with a reply answers (verdict_step says DO_ERROR there).
+ * At CONNECT and HELO it holds for the connection, later for the message.
+ */
+void	verdict_defer(struct verdict *, enum stage st);
 
 #endif

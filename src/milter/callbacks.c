@@ -18,8 +18,10 @@
 #include "annotate.h"
 #include "callbacks.h"
 #include "decide.h"
+#include "footprint.h"
 #include "lm.h"
 #include "log.h"
+#include "negotiate.h"
 #include "observe.h"
 #include "respond.h"
 #include "session.h"
@@ -54,10 +56,10 @@ queue_id(struct session *s, SMFICTX *ctx)
 		(void)str_set(&s->msg.queue_id, i);
 }
 
-/* act - what verdict_step or verdict_record said, as an SMFIS_* code */
+/* act - what the verdict says, as an SMFIS_* code */
 static sfsistat
 act(struct session *s, SMFICTX *ctx, enum stage st, enum verdict_do d,
-    const struct rule *r)
+    const struct rule *r, const char *why)
 {
 	switch (d) {
 	case DO_EVALUATE:
@@ -70,33 +72,86 @@ act(struct session *s, SMFICTX *ctx, enum stage st, enum verdict_do d,
 		respond_discard(s, r, st);
 		return SMFIS_DISCARD;
 	case DO_ERROR:
-		return respond_error(s, ctx, st, EVAL_ERROR);
+		return respond_error(s, ctx, st, why);
 	}
 	return SMFIS_CONTINUE;
 }
 
+/* replies - does the MTA wait for an answer at this stage's step? */
+static bool
+replies(const struct session *s, enum stage st)
+{
+	unsigned long nr = negotiate_noreply(st);
+
+	return nr == 0 || !(s->proto & nr);
+}
+
+/* quiet - "continue" as the step needs it: no reply where none is due */
+static sfsistat
+quiet(const struct session *s, unsigned long nr)
+{
+	return (s->proto & nr) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
 /*
- * stage - the common path: what the verdict allows, the rules if they may
- * run, the outcome recorded.  A connection's discard applies to each of
- * its messages (recorded as the message's discard).
+ * defer - an internal failure at a step without a reply: on_error =
+ * continue applies at once; tempfail at the next step that replies.
  */
 static sfsistat
-stage(struct session *s, SMFICTX *ctx, enum stage st)
+defer(struct session *s, SMFICTX *ctx, enum stage st, const char *what)
+{
+	if (s->cfg->set.on_error == ON_ERROR_CONTINUE) {
+		(void)respond_error(s, ctx, st, what);
+		return quiet(s, negotiate_noreply(st));
+	}
+	log_warnx("%s: %s at %s; answered (on_error = tempfail) at the next "
+	    "step that has a reply", s->id, what, stage_name(st));
+	stats_internal_error(rt_stats());
+	verdict_defer(&s->v, st);
+	return quiet(s, negotiate_noreply(st));
+}
+
+/*
+ * stage_at - the common path: what the verdict allows, the rules of stage
+ * st if they may run, the outcome recorded, the answer sent at the step
+ * of stage `step` (the end of the message answers for the header rules).
+ * A connection's discard applies to each of its messages (recorded as the
+ * message's discard).  Where the step has no reply (negotiate.h) nothing
+ * but a failure can come up, by construction of the footprint; it is
+ * deferred.
+ */
+static sfsistat
+stage_at(struct session *s, SMFICTX *ctx, enum stage st, enum stage step)
 {
 	enum verdict_do d = verdict_step(&s->v, st);
-	struct outcome o;
+	struct outcome o = { O_NONE, s->v.conn_rule };
+	const char *why = st == STAGE_HEADER && s->v.eval_error ?
+	    EVAL_ERROR " on a header" : "an earlier internal failure";
 
 	if (d == DO_DISCARD) {
 		o.kind = O_DISCARD;
-		o.rule = s->v.conn_rule;
-		return act(s, ctx, st, verdict_record(&s->v, st, o), o.rule);
+		d = verdict_record(&s->v, st, o);
+	} else if (d == DO_EVALUATE) {
+		o = decide_stage(s, st);
+		d = verdict_record(&s->v, st, o);
+		why = EVAL_ERROR;
 	}
-	if (d == DO_ERROR)	/* a header condition could not decide */
-		return respond_error(s, ctx, st, EVAL_ERROR " on a header");
-	if (d != DO_EVALUATE)
-		return act(s, ctx, st, d, s->v.conn_rule);
-	o = decide_stage(s, st);
-	return act(s, ctx, st, verdict_record(&s->v, st, o), o.rule);
+	if (replies(s, step))
+		return act(s, ctx, st, d, o.rule, why);
+	if (d == DO_CONTINUE || d == DO_EVALUATE)
+		return SMFIS_NOREPLY;
+	if (d != DO_ERROR)
+		log_warnx("%s: a decision at %s, where the MTA expects no "
+		    "reply", s->id, stage_name(st));
+	return defer(s, ctx, st, d == DO_ERROR ? why : "a decision without "
+	    "a reply");
+}
+
+/* stage - a stage answered at its own step */
+static sfsistat
+stage(struct session *s, SMFICTX *ctx, enum stage st)
+{
+	return stage_at(s, ctx, st, st);
 }
 
 static sfsistat
@@ -105,8 +160,7 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	struct session *s = get(ctx);
-	unsigned long want = 0;
-	const struct config *c;
+	struct footprint fp;
 
 	(void)f2;
 	(void)f3;
@@ -116,13 +170,9 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		*pf1 = 0;
 		return SMFIS_CONTINUE;
 	}
-	c = s->cfg;
-	if (c->set.observe_mta_rejects)
-		want |= SMFIP_RCPT_REJ;
-	want |= SMFIP_NOUNKNOWN | SMFIP_NODATA;
-	if (!c->need_body && !c->set.annotate_dsn)
-		want |= SMFIP_NOBODY;
-	*pf1 = f1 & want;
+	footprint_of(s->cfg, &fp);
+	s->proto = *pf1 = negotiate_protocol(&fp,
+	    s->cfg->set.observe_mta_rejects, f1);
 	return SMFIS_CONTINUE;
 }
 
@@ -147,7 +197,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	/* Sendmail writes an unresolved client as "[192.0.2.1]". */
 	if (str_set(&s->client_name, hostname == NULL || hostname[0] == '[' ?
 	    "unknown" : hostname) < 0)
-		return respond_error(s, ctx, STAGE_CONNECT, "out of memory");
+		return defer(s, ctx, STAGE_CONNECT, "out of memory");
 	return stage(s, ctx, STAGE_CONNECT);
 }
 
@@ -159,7 +209,8 @@ mlfi_helo(SMFICTX *ctx, char *helo)
 	if (s == NULL)
 		return respond_error(NULL, ctx, STAGE_HELO, "out of memory");
 	if (str_set(&s->helo, helo ? helo : "") < 0)
-		return respond_error(s, ctx, STAGE_HELO, "out of memory");
+		return replies(s, STAGE_HELO) ? respond_error(s, ctx, STAGE_HELO,
+		    "out of memory") : defer(s, ctx, STAGE_HELO, "out of memory");
 	return stage(s, ctx, STAGE_HELO);
 }
 
@@ -173,14 +224,14 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return respond_error(NULL, ctx, STAGE_MAIL, "out of memory");
 	message_reset(s);
 	if ((s->msg.sender = address_strip(argv ? argv[0] : NULL)) == NULL ||
-	    (s->msg.sender_domain = address_domain(s->msg.sender)) == NULL)
-		return respond_error(s, ctx, STAGE_MAIL, "out of memory");
+	    (s->msg.sender_domain = address_domain(s->msg.sender)) == NULL ||
+	    (s->cfg->nhdr > 0 &&
+	    (s->msg.hdr_bits = calloc((s->cfg->nhdr + 7) / 8, 1)) == NULL))
+		return replies(s, STAGE_MAIL) ? respond_error(s, ctx, STAGE_MAIL,
+		    "out of memory") : defer(s, ctx, STAGE_MAIL, "out of memory");
 	auth = lm_macro(ctx, "{auth_authen}");
 	s->msg.authenticated = auth != NULL && *auth != '\0';
 	queue_id(s, ctx);
-	if (s->cfg->nhdr > 0 &&
-	    (s->msg.hdr_bits = calloc((s->cfg->nhdr + 7) / 8, 1)) == NULL)
-		return respond_error(s, ctx, STAGE_MAIL, "out of memory");
 	return stage(s, ctx, STAGE_MAIL);
 }
 
@@ -197,20 +248,39 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	s->rcpt_domain = NULL;
 	if ((s->rcpt = address_strip(argv ? argv[0] : NULL)) == NULL ||
 	    (s->rcpt_domain = address_domain(s->rcpt)) == NULL)
-		return respond_error(s, ctx, STAGE_RCPT, "out of memory");
+		return replies(s, STAGE_RCPT) ? respond_error(s, ctx, STAGE_RCPT,
+		    "out of memory") : defer(s, ctx, STAGE_RCPT, "out of memory");
 	if (observe_is_rejected(ctx)) {
 		/* Rejected by the MTA itself; our answer would be ignored. */
 		if (s->cfg->set.observe_mta_rejects)
 			observe_rcpt_reject(s, ctx, s->rcpt);
-		return SMFIS_CONTINUE;
+		return quiet(s, SMFIP_NR_RCPT);
 	}
 	if (verdict_step(&s->v, STAGE_RCPT) == DO_CONTINUE) {
 		verdict_rcpt_skipped(&s->v);
-		return SMFIS_CONTINUE;
+		return quiet(s, SMFIP_NR_RCPT);
 	}
 	return stage(s, ctx, STAGE_RCPT);
 }
 
+/*
+ * headers_done - what the end of headers brings: the blank line's bytes,
+ * whether a DSN may be coming.  The MTA is asked not to send the end of
+ * headers (header rules are decided at the end of the message), so this
+ * runs at the first body chunk or at the end of the message, once.
+ */
+static void
+headers_done(struct session *s)
+{
+	if (s->msg.headers_done)
+		return;
+	s->msg.headers_done = true;
+	s->msg.size += 2;	/* the blank line */
+	if (s->cfg->set.annotate_dsn)
+		s->msg.dsn = annotate_dsn_candidate(s);
+}
+
+/* Each header: noted (header conditions, size, DSN); never answered. */
 static sfsistat
 mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -221,16 +291,34 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		return respond_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	vlen = value ? strlen(value) : 0;
 	s->msg.size += strlen(name) + 2 + vlen + 2;
-	if (s->cfg->set.annotate_dsn && annotate_header(s, name, value) < 0)
-		return respond_error(s, ctx, STAGE_HEADER, "out of memory");
+	if (s->cfg->set.annotate_dsn && annotate_header(s, name, value) < 0) {
+		(void)defer(s, ctx, STAGE_HEADER, "out of memory");
+		return quiet(s, SMFIP_NR_HDR);
+	}
 	if (s->msg.hdr_bits != NULL &&
 	    verdict_step(&s->v, STAGE_HEADER) == DO_EVALUATE &&
 	    conf_header_match(s->cfg, name, value ? value : "", vlen,
 	    s->msg.hdr_bits, &s->scratch) < 0)
 		s->v.eval_error = true;
+	return quiet(s, SMFIP_NR_HDR);
+}
+
+/*
+ * DATA: nothing to decide, answered at once (negotiate.c says why it is
+ * not skipped); Postfix gives the queue id here.  A session that could
+ * not be set up fails at the end of the message.
+ */
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL)
+		queue_id(s, ctx);
 	return SMFIS_CONTINUE;
 }
 
+/* The end of headers, when an MTA sends it all the same. */
 static sfsistat
 mlfi_eoh(SMFICTX *ctx)
 {
@@ -239,12 +327,11 @@ mlfi_eoh(SMFICTX *ctx)
 	if (s == NULL)
 		return respond_error(NULL, ctx, STAGE_HEADER, "out of memory");
 	queue_id(s, ctx);
-	s->msg.size += 2;	/* the blank line */
-	if (s->cfg->set.annotate_dsn)
-		s->msg.dsn = annotate_dsn_candidate(s);
-	return stage(s, ctx, STAGE_HEADER);
+	headers_done(s);
+	return quiet(s, SMFIP_NR_EOH);
 }
 
+/* Body chunks: kept as far as body rules or a DSN need; never answered. */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
@@ -253,10 +340,11 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (s == NULL)
 		return respond_error(NULL, ctx, STAGE_EOM, "out of memory");
+	headers_done(s);
 	s->msg.size += len;
 	limit = s->cfg->set.body_scan_limit;
 	if ((!s->cfg->need_body && !s->msg.dsn) || s->msg.bodylen >= limit)
-		return SMFIS_CONTINUE;
+		return quiet(s, SMFIP_NR_BODY);
 	room = limit - s->msg.bodylen;
 	if (len > room)
 		len = room;
@@ -268,17 +356,21 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 			ncap *= 2;
 		if (ncap > limit + 1)
 			ncap = limit + 1;
-		if ((nb = realloc(s->msg.body, ncap)) == NULL)
-			return respond_error(s, ctx, STAGE_EOM, "out of memory");
+		if ((nb = realloc(s->msg.body, ncap)) == NULL) {
+			(void)defer(s, ctx, STAGE_EOM, "out of memory");
+			return quiet(s, SMFIP_NR_BODY);
+		}
 		s->msg.body = nb;
 		s->msg.bodycap = ncap;
 	}
 	memcpy(s->msg.body + s->msg.bodylen, chunk, len);
 	s->msg.bodylen += len;
 	s->msg.body[s->msg.bodylen] = '\0';
-	return SMFIS_CONTINUE;
+	return quiet(s, SMFIP_NR_BODY);
 }
 
+/* The end of the message: header rules, then end-of-message rules; the
+   monitor and DSN headers when the message goes on. */
 static sfsistat
 mlfi_eom(SMFICTX *ctx)
 {
@@ -288,8 +380,11 @@ mlfi_eom(SMFICTX *ctx)
 	if (s == NULL)
 		return respond_error(NULL, ctx, STAGE_EOM, "out of memory");
 	queue_id(s, ctx);
+	headers_done(s);
 	stats_message(rt_stats());
-	rc = stage(s, ctx, STAGE_EOM);
+	rc = stage_at(s, ctx, STAGE_HEADER, STAGE_EOM);
+	if (rc == SMFIS_CONTINUE)
+		rc = stage(s, ctx, STAGE_EOM);
 	if (rc == SMFIS_CONTINUE && annotate_monitor(s, ctx) < 0)
 		log_warnx("%s: could not add the monitor headers", s->id);
 	if (rc == SMFIS_CONTINUE && s->cfg->set.annotate_dsn &&
@@ -338,6 +433,6 @@ struct smfiDesc esc_filter = {
 	.xxfi_abort = mlfi_abort,		/* message aborted */
 	.xxfi_close = mlfi_close,		/* connection closed */
 	.xxfi_unknown = NULL,			/* unknown commands: not used */
-	.xxfi_data = NULL,			/* DATA: not used */
+	.xxfi_data = mlfi_data,			/* DATA: the queue id */
 	.xxfi_negotiate = mlfi_negotiate,	/* protocol options */
 };

@@ -16,6 +16,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,10 @@
 
 #include "callbacks.h"
 #include "conf.h"
+#include "footprint.h"
 #include "listener.h"
 #include "log.h"
+#include "negotiate.h"
 #include "runtime.h"
 #include "signals.h"
 
@@ -67,7 +70,8 @@ check_config(const char *path, struct config *cfg, struct diag_list *diags)
 	size_t ne = diag_count(diags, SEV_ERROR);
 	size_t nw = diag_count(diags, SEV_WARNING) - ne;
 	size_t nn = diags->n - ne - nw;
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32], b3[32], steps[512];
+	struct footprint fp;
 
 	diag_sort(diags);
 	diag_print(diags, stdout);
@@ -82,14 +86,26 @@ check_config(const char *path, struct config *cfg, struct diag_list *diags)
 	    plural(cfg->nrules, "rule", b1, sizeof b1),
 	    plural(nw, "warning", b2, sizeof b2),
 	    plural(nn, "note", b3, sizeof b3));
+	footprint_of(cfg, &fp);
+	printf("%s: steps asked of the MTA: %s\n", name,
+	    negotiate_describe(negotiate_protocol(&fp,
+	    cfg->set.observe_mta_rejects, ~0UL), steps, sizeof steps));
 	conf_free(cfg);
 	return 0;
 }
 
 static struct listener listener = { .fd = -1 };
 static atomic_bool stopped;
-static pthread_t shutdown_thread;	/* valid once shutting_down is set */
-static atomic_bool shutting_down;
+/*
+ * stop_lock orders the signal thread's stop() against main()'s return
+ * from smfi_main(): the shutdown thread is created and recorded under it,
+ * and main() takes it before joining, so it never misses the thread (nor
+ * a stop() that comes after smfi_main() has returned on its own).
+ */
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t shutdown_thread;	/* valid while shutting_down */
+static bool shutting_down;		/* under stop_lock */
+static bool main_done;			/* under stop_lock */
 
 /* stopper - smfi_stop() waits for libmilter's listener to let go */
 static void *
@@ -154,10 +170,15 @@ shutdown_run(void *arg)
 static void
 stop(void)
 {
-	if (pthread_create(&shutdown_thread, NULL, shutdown_run, NULL) == 0)
-		atomic_store(&shutting_down, true);
-	else
-		stop_libmilter();
+	pthread_mutex_lock(&stop_lock);
+	if (!main_done && !shutting_down) {
+		if (pthread_create(&shutdown_thread, NULL, shutdown_run,
+		    NULL) == 0)
+			shutting_down = true;
+		else
+			stop_libmilter();
+	}
+	pthread_mutex_unlock(&stop_lock);
 }
 
 /* unix_path - the path of a unix: or local: socket, else NULL */
@@ -378,8 +399,11 @@ main(int argc, char **argv)
 
 	rc = smfi_main();
 
-	if (atomic_load(&shutting_down))
+	pthread_mutex_lock(&stop_lock);
+	main_done = true;
+	if (shutting_down)
 		pthread_join(shutdown_thread, NULL);
+	pthread_mutex_unlock(&stop_lock);
 	log_info("stopping");
 	signals_stop();
 	rt_stop();

@@ -33,6 +33,7 @@ struct message {
 	uint8_t		*hdr_bits;	/* header conditions matched */
 	char		*ctype;		/* Content-Type (annotate_dsn only) */
 	char		*cte;		/* Content-Transfer-Encoding (idem) */
+	bool		 headers_done;	/* the end of headers is behind */
 	bool		 dsn;		/* looks like a DSN: keep the body */
 	unsigned	 forged_dsn;	/* X-ESC-DSN headers that came in */
 	char		*body;		/* first body_scan_limit bytes */
@@ -52,6 +53,7 @@ struct session {
 	char		*client_name;
 	char		*helo;
 	struct verdict	 v;		/* what has been decided */
+	unsigned long	 proto;		/* SMFIP_* flags negotiated */
 	struct mon_hit	 conn_mon[SESSION_MAX_MON];
 	unsigned	 nconn_mon;
 	struct match_scratch scratch;

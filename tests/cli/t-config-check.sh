@@ -65,7 +65,13 @@ like "$out" 'cannot read .*nonexistent.conf: No such file or directory' "missing
 printf 'socket = inet:8895@127.0.0.1\nlog = stdout\n' > "$T/ok.conf"
 run "$MILTER" -n -c "$T/ok.conf"
 is "$rc" 0 "settings only: would start"
-is "$out" "$T/ok.conf: configuration OK (0 rules, 0 warnings, 0 notes)" "settings only: one line"
+is "$out" "$T/ok.conf: configuration OK (0 rules, 0 warnings, 0 notes)
+$T/ok.conf: steps asked of the MTA: CONNECT (no reply), HELO (no reply), MAIL (no reply), RCPT (and the rejected ones, no reply), DATA, end of message; skipped: headers, end of headers, body, unknown commands" \
+    "settings only: the summary and the steps asked of the MTA"
+printf 'rule spf\n    if = header Received-SPF ~ /fail/\n    reply = 550 5.7.23 SPF\nrule r\n    if = recipient = x@y.example\n    reply = 550 5.1.1 No\n' > "$T/hdr.conf"
+run "$MILTER" -n -c "$T/hdr.conf"
+like "$out" 'steps asked of the MTA: CONNECT \(no reply\), HELO \(no reply\), MAIL \(no reply\), RCPT \(and the rejected ones\), DATA, headers \(no reply\), end of message; skipped: end of headers, body, unknown commands$' \
+    "a header rule and a recipient rule: headers without replies, RCPT answered"
 
 run "$MILTER" -V
 like "$out" '^esc-milter [0-9.]+ \(registry builtin 2024-12-06, 81 codes\)' "-V: version and registry date"

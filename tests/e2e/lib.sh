@@ -209,31 +209,11 @@ memcheck_report() {
 postfix_start() {
 	need postfix postfix
 	local pf="$T/pf" line
-	mkdir -p "$pf/etc" "$pf/queue" "$pf/data"
-	chown postfix "$pf/data"
-	cat > "$pf/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-myhostname = mx.test.example
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-local_recipient_maps =
-default_transport = discard
-local_transport = discard
-relay_transport = discard
+	postfix_instance "$pf" mx.test.example
+	cat >> "$pf/etc/main.cf" <<CF
 smtpd_recipient_restrictions = check_recipient_access inline:{ {denied@dest.example = 550 5.1.1 User unknown here}, {later@dest.example = 450 4.2.1 Mailbox busy, try later} }, permit_mynetworks, reject
 smtpd_milters = inet:127.0.0.1:$MPORT
 non_smtpd_milters = inet:127.0.0.1:$MPORT
-milter_default_action = tempfail
-milter_protocol = 6
-maillog_file_prefixes = /var, /dev/stdout, $T
-maillog_file = $pf/maillog
-smtputf8_enable = no
 CF
 	for line in "$@"; do
 		postconf -c "$pf/etc" -e "$line"

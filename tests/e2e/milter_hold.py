@@ -20,10 +20,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from milterproto import negotiate, packet, read_packet  # noqa: E402
 
 
-def step(s, cmd, data, macros=b""):
+# the no-reply flag of each command (SMFIP_NR_*)
+NOREPLY = {b"C": 0x1000, b"H": 0x2000, b"M": 0x4000, b"R": 0x8000}
+
+
+def step(s, cmd, data, macros=b"", proto=0):
+    """Send a command; its answer, or "c" when negotiated without one."""
     if macros:
         s.sendall(packet(b"D", cmd + macros))
     s.sendall(packet(cmd, data))
+    if proto & NOREPLY.get(cmd, 0):
+        return b"c", b""
     while True:
         rcmd, rdata = read_packet(s)
         if rcmd != b"p":          # "progress": keep waiting
@@ -36,8 +43,9 @@ def main():
     conns, bad = [], 0
     for i in range(n):
         s = socket.create_connection((host, int(port)), timeout=120)
+        proto = 0
         try:
-            negotiate(s, 0x1ff, 0x1fffff)
+            proto = negotiate(s, 0x1ff, 0x1fffff)[2]
         except EOFError:
             bad += 1
         ip = "192.0.2.%d" % (i % 250 + 1)
@@ -48,16 +56,16 @@ def main():
             (b"M", b"<s%d@src.example>\x00" % i, b""),
         ]
         for cmd, data, macros in steps:
-            rcmd, _ = step(s, cmd, data, macros)
+            rcmd, _ = step(s, cmd, data, macros, proto)
             if rcmd not in (b"c", b"a"):
                 bad += 1
-        conns.append(s)
+        conns.append((s, proto))
     print("ready %d" % len(conns), flush=True)
     sys.stdin.readline()
     answers = collections.Counter()
-    for s in conns:
+    for s, proto in conns:
         rcmd, rdata = step(s, b"R", b"<r@dest.example>\x00",
-                           b"{rcpt_mailer}\x00smtp\x00")
+                           b"{rcpt_mailer}\x00smtp\x00", proto)
         if rcmd == b"y":
             answers["reply " + rdata.rstrip(b"\x00").decode("ascii", "replace")] += 1
         else:

@@ -1,6 +1,9 @@
-"""milterproto.py - the MTA side of the milter protocol (version 6), the
-packets only: shared by milter_ping.py and milter_hold.py."""
+"""milterproto.py - the milter protocol's packets (version 6) and a
+threaded listener: shared by milter_ping.py, milter_hold.py,
+milter_probe.py and milter_tap.py."""
+import socket
 import struct
+import threading
 
 
 def packet(cmd, data=b""):
@@ -33,3 +36,18 @@ def negotiate(s, actions=0x1ff, protocol=0):
     if cmd != b"O":
         raise EOFError("negotiation: unexpected reply %r" % cmd)
     return struct.unpack("!III", data[:12])
+
+
+def serve_forever(port, handler):
+    """Listen on 127.0.0.1:port, print "ready", and run handler(conn, n)
+    on a thread for the n-th connection (from 1), until killed."""
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(64)
+    print("ready", flush=True)
+    n = 0
+    while True:
+        conn, _ = ls.accept()
+        n += 1
+        threading.Thread(target=handler, args=(conn, n), daemon=True).start()
