@@ -97,5 +97,6 @@ int	cmd_registry(struct cli *, int argc, char **argv);
 int	cmd_lint(struct cli *, int argc, char **argv);
 int	cmd_report(struct cli *, int argc, char **argv);
 int	cmd_dsn(struct cli *, int argc, char **argv);
+int	cmd_maillog(struct cli *, int argc, char **argv);
 
 #endif

@@ -1,13 +1,17 @@
 /*
  * cmd_report.c - `esc report [--by KEY] [--since T] [--until T] LOG...`:
- * count the "reply" events of JSON event logs (plain or gzip, several
- * files and hosts merged, - for standard input) by category, enhanced
- * code, rule, source, stage, hour, sender domain or host.
+ * count the "reply" events of JSON event logs, and the rejections of
+ * Postfix's and Sendmail's own logs (plain or gzip, several files and
+ * hosts merged, - for standard input) by category, enhanced code, rule,
+ * source, stage, hour, sender domain, host, direction, program or remote
+ * domain.
  *
- * Built for logs of millions of lines: one pass per line with a validating
- * scanner that picks out only the fields it needs (jscan.c), a hash table
- * of counts, no allocation per line.  Bad lines are counted per file and
- * reported, never fatal.
+ * Built for logs of millions of lines: one pass per line; a line that
+ * starts with '{' goes through a validating scanner that picks out only
+ * the fields it needs (jscan.c), any other through the maillog reader
+ * (maillog.c) as `esc maillog` would read it; a hash table of counts, no
+ * allocation per line.  Bad lines are counted per file and reported,
+ * never fatal.
  */
 #include "config.h"
 
@@ -24,17 +28,23 @@
 
 #include "cli.h"
 #include "jscan.h"
+#include "lines.h"
+#include "logline.h"
+#include "maillog.h"
+#include "registry.h"
 #include "strutil.h"
 
 static const char usage[] =
     "usage: esc report [--by KEY] [--since T] [--until T]\n"
     "                  [--format text|json|csv] LOG... | -\n"
     "\n"
-    "Count the rejections (\"reply\" events) in esc-milter's JSON event logs,\n"
-    "plain or gzip-compressed, several files (and hosts) merged.\n"
+    "Count the rejections (\"reply\" events) in esc-milter's JSON event logs\n"
+    "and in Postfix's and Sendmail's logs (as esc maillog reads them), plain\n"
+    "or gzip-compressed, several files (and hosts) merged.\n"
     "\n"
     "  --by KEY     category (default), xcode, rule, source, stage, hour,\n"
-    "               sender-domain or host\n"
+    "               sender-domain, host, direction, program or remote\n"
+    "               (the remote domain of outbound replies)\n"
     "  --since T    only events at or after T; --until T: before T.\n"
     "               T is 2026-11-29, 2026-11-29T07:00:00Z (or with +HH:MM),\n"
     "               or a duration back from now: 90m, 24h, 7d\n"
@@ -43,12 +53,12 @@ static const char usage[] =
 
 enum by {
 	BY_CATEGORY, BY_XCODE, BY_RULE, BY_SOURCE, BY_STAGE, BY_HOUR,
-	BY_SENDER_DOMAIN, BY_HOST,
+	BY_SENDER_DOMAIN, BY_HOST, BY_DIRECTION, BY_PROGRAM, BY_REMOTE,
 };
 
 static const char *const by_names[] = {
 	"category", "xcode", "rule", "source", "stage", "hour", "sender-domain",
-	"host",
+	"host", "direction", "program", "remote",
 };
 
 enum { K_BY = 1, K_SINCE, K_UNTIL };
@@ -62,9 +72,10 @@ static const struct cli_opt opts[] = {
 
 /* Fields picked out of each line. */
 enum { F_EVENT, F_TS, F_SOURCE, F_RULE, F_STAGE, F_CATEGORY, F_SENDER,
-    F_XCODE, F_HOST, F_COUNT };
+    F_XCODE, F_HOST, F_DIRECTION, F_PROGRAM, F_REMOTE, F_DSN, F_COUNT };
 static const char *const fields[F_COUNT] = { "event", "ts", "source", "rule",
-    "stage", "category", "sender", "reply.xcode", "host" };
+    "stage", "category", "sender", "reply.xcode", "host", "direction",
+    "program", "remote.domain", "dsn" };
 
 struct slot {
 	char		*key;		/* raw (JSON-escaped) bytes, owned */
@@ -82,6 +93,12 @@ struct report {
 	size_t		 cap, n;
 	unsigned long long total, bad, other, lines;
 	json_t		*badfiles;
+	/* the MTA log lines of the file being read */
+	struct lines_info *info;
+	struct logyear	 year;
+	bool		 year_set;
+	unsigned long long file_bad;
+	struct maillog_rec rec;
 };
 
 /* norm_time - T into "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) */
@@ -158,7 +175,8 @@ on_opt(void *ctx, int key, const char *arg)
 				return 0;
 			}
 		cli_usage_error(r->c, "--by must be category, xcode, rule, source, "
-		    "stage, hour, sender-domain or host");
+		    "stage, hour, sender-domain, host, direction, program or "
+		    "remote");
 		return -1;
 	case K_SINCE:
 	case K_UNTIL:
@@ -226,21 +244,41 @@ count(struct report *r, const char *k, size_t n)
 	return 0;
 }
 
-/* key_of - the grouping key of an event, in buf */
+/* domain_of - the lower-case domain of an address into buf */
+static size_t
+domain_of(const char *p, size_t n, char *buf, size_t size)
+{
+	size_t i, at;
+
+	if (n == 0)
+		return (size_t)snprintf(buf, size, "<>");
+	for (at = n; at > 0 && p[at - 1] != '@'; at--)
+		;
+	if (at == 0)
+		return (size_t)snprintf(buf, size, "(no domain)");
+	for (i = 0; at + i < n && i + 1 < size; i++)
+		buf[i] = (char)tolower((unsigned char)p[at + i]);
+	buf[i] = '\0';
+	return i;
+}
+
+/* key_of - the grouping key of a JSON event, in buf */
 static size_t
 key_of(const struct report *r, const struct jspan *f, char *buf, size_t size)
 {
 	const struct jspan *sp = NULL;
+	const char *none = "(none)";
 
 	switch (r->by) {
 	case BY_CATEGORY:
 		sp = &f[F_CATEGORY];
 		break;
 	case BY_XCODE:
-		sp = &f[F_XCODE];
+		sp = f[F_XCODE].type == JT_STRING ? &f[F_XCODE] : &f[F_DSN];
 		break;
 	case BY_RULE:
 		sp = &f[F_RULE];
+		none = "(no rule)";
 		break;
 	case BY_SOURCE:
 		sp = &f[F_SOURCE];
@@ -251,31 +289,30 @@ key_of(const struct report *r, const struct jspan *f, char *buf, size_t size)
 	case BY_HOST:
 		sp = &f[F_HOST];
 		break;
+	case BY_DIRECTION:
+		sp = &f[F_DIRECTION];
+		none = "inbound";	/* the daemon's own events */
+		break;
+	case BY_PROGRAM:
+		sp = &f[F_PROGRAM];
+		none = "esc-milter";
+		break;
+	case BY_REMOTE:
+		sp = &f[F_REMOTE];
+		none = jscan_eq(&f[F_DIRECTION], "outbound") ? "(unknown)" :
+		    "(inbound)";
+		break;
 	case BY_HOUR:
 		if (f[F_TS].type == JT_STRING && f[F_TS].len >= 13)
 			return (size_t)snprintf(buf, size, "%.13s:00Z", f[F_TS].p);
 		return (size_t)snprintf(buf, size, "(none)");
-	case BY_SENDER_DOMAIN: {
-		const struct jspan *s = &f[F_SENDER];
-		size_t i, at;
-
-		if (s->type != JT_STRING)
+	case BY_SENDER_DOMAIN:
+		if (f[F_SENDER].type != JT_STRING)
 			return (size_t)snprintf(buf, size, "(none)");
-		if (s->len == 0)
-			return (size_t)snprintf(buf, size, "<>");
-		for (at = s->len; at > 0 && s->p[at - 1] != '@'; at--)
-			;
-		if (at == 0)
-			return (size_t)snprintf(buf, size, "(no domain)");
-		for (i = 0; at + i < s->len && i + 1 < size; i++)
-			buf[i] = (char)tolower((unsigned char)s->p[at + i]);
-		buf[i] = '\0';
-		return i;
-	}
+		return domain_of(f[F_SENDER].p, f[F_SENDER].len, buf, size);
 	}
 	if (sp == NULL || sp->type != JT_STRING)
-		return (size_t)snprintf(buf, size, r->by == BY_RULE ? "(no rule)" :
-		    "(none)");
+		return (size_t)snprintf(buf, size, "%s", none);
 	if (sp->len + 1 > size)
 		return (size_t)snprintf(buf, size, "%.*s", (int)size - 1, sp->p);
 	memcpy(buf, sp->p, sp->len);
@@ -283,103 +320,196 @@ key_of(const struct report *r, const struct jspan *f, char *buf, size_t size)
 	return sp->len;
 }
 
-/* line - one log line */
+/* escaped - (p, n) as JSON string bytes (the form keys are kept in) */
+static size_t
+escaped(const char *p, size_t n, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 7 < size; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+/* rec_key - the grouping key of recipient i of a maillog record */
+static size_t
+rec_key(const struct report *r, const struct logline *ll, unsigned i,
+    char *buf, size_t size)
+{
+	const struct maillog_rec *m = &r->rec;
+	char cx[XCODE_STRLEN], tmp[512], ts[40];
+	const char *x;
+	struct xcode xc;
+	size_t n;
+
+	switch (r->by) {
+	case BY_CATEGORY:
+		x = maillog_class_xcode(m, cx, sizeof cx);
+		return (size_t)snprintf(buf, size, "%s", x[0] &&
+		    xcode_parse(x, strlen(x), 0, &xc, NULL) ?
+		    category_name(category_of(xc.subject)) : "unknown");
+	case BY_XCODE:
+		x = maillog_class_xcode(m, cx, sizeof cx);
+		return (size_t)snprintf(buf, size, "%s", x[0] ? x : "(none)");
+	case BY_RULE:
+		return (size_t)snprintf(buf, size, "(no rule)");
+	case BY_SOURCE:
+		return (size_t)snprintf(buf, size, "%s",
+		    maillog_source_name(m->source));
+	case BY_STAGE:
+		return (size_t)snprintf(buf, size, "%s", m->stage ? m->stage :
+		    "(none)");
+	case BY_HOUR:
+		if (!ll->has_time)
+			return (size_t)snprintf(buf, size, "(none)");
+		logline_ts(ll->ms, ts, sizeof ts);
+		return (size_t)snprintf(buf, size, "%.13s:00Z", ts);
+	case BY_SENDER_DOMAIN:
+		if (m->sender.p == NULL)
+			return (size_t)snprintf(buf, size, "(none)");
+		n = domain_of(m->sender.p, m->sender.n, tmp, sizeof tmp);
+		return escaped(tmp, n, buf, size);
+	case BY_HOST:
+		if (ll->host == NULL)
+			return (size_t)snprintf(buf, size, "(none)");
+		return escaped(ll->host, ll->hostlen, buf, size);
+	case BY_DIRECTION:
+		return (size_t)snprintf(buf, size, "%s",
+		    maillog_direction_name(m->direction));
+	case BY_PROGRAM:
+		return escaped(m->program.p, m->program.n, buf, size);
+	case BY_REMOTE:
+		if (m->direction != MLD_OUTBOUND)
+			return (size_t)snprintf(buf, size, "(inbound)");
+		if ((n = maillog_remote_domain(m, i, tmp, sizeof tmp)) == 0)
+			return (size_t)snprintf(buf, size, "(unknown)");
+		return escaped(tmp, n, buf, size);
+	}
+	return 0;
+}
+
+/* in_window - ts (24 bytes, UTC) against --since and --until */
+static bool
+in_window(const struct report *r, const char *ts, size_t len)
+{
+	if (r->since[0] && (len < 24 || memcmp(ts, r->since, 24) < 0))
+		return false;
+	if (r->until[0] && (len < 24 || memcmp(ts, r->until, 24) >= 0))
+		return false;
+	return true;
+}
+
+/* json_line - one event line */
 static int
-line(struct report *r, const char *s, size_t len, unsigned long long *bad)
+json_line(struct report *r, const char *s, size_t len)
 {
 	struct jspan f[F_COUNT];
 	char key[512];
 	size_t kl;
 
-	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' '))
-		len--;
-	if (len == 0)
-		return 0;
-	r->lines++;
 	if (jscan_object(s, len, &r->keys, f) < 0) {
-		(*bad)++;
+		r->file_bad++;
 		return 0;
 	}
 	if (!jscan_eq(&f[F_EVENT], "reply")) {
 		r->other++;
 		return 0;
 	}
-	if (r->since[0] || r->until[0]) {
-		if (f[F_TS].type != JT_STRING)
-			return 0;
-		if (r->since[0] && (f[F_TS].len < 24 ||
-		    memcmp(f[F_TS].p, r->since, 24) < 0))
-			return 0;
-		if (r->until[0] && (f[F_TS].len < 24 ||
-		    memcmp(f[F_TS].p, r->until, 24) >= 0))
-			return 0;
-	}
+	if ((r->since[0] || r->until[0]) && (f[F_TS].type != JT_STRING ||
+	    !in_window(r, f[F_TS].p, f[F_TS].len)))
+		return 0;
 	kl = key_of(r, f, key, sizeof key);
 	r->total++;
 	return count(r, key, kl);
+}
+
+/* log_line - one line of an MTA's log */
+static int
+log_line(struct report *r, const char *s, size_t len)
+{
+	struct logline ll;
+	char key[1024], ts[40];
+	unsigned i, n;
+
+	if (!logline_parse(s, len, &r->year, &ll)) {
+		r->file_bad++;
+		return 0;
+	}
+	switch (maillog_parse(&ll, MLM_AUTO, &r->rec)) {
+	case ML_DAMAGED:
+		r->file_bad++;
+		return 0;
+	case ML_NOT_MTA:
+	case ML_NOTHING:
+		r->other++;
+		return 0;
+	case ML_EVENT:
+		break;
+	}
+	if (r->since[0] || r->until[0]) {
+		if (!ll.has_time)
+			return 0;
+		logline_ts(ll.ms, ts, sizeof ts);
+		if (!in_window(r, ts, strlen(ts)))
+			return 0;
+	}
+	n = r->rec.nrcpt > 0 ? r->rec.nrcpt : 1;
+	for (i = 0; i < n; i++) {
+		r->total++;
+		if (count(r, key, rec_key(r, &ll, i, key, sizeof key)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* on_line - one line of a log: an event, or an MTA's log line */
+static int
+on_line(void *arg, const char *s, size_t len, unsigned long no)
+{
+	struct report *r = arg;
+
+	(void)no;
+	if (!r->year_set) {
+		logyear_init(&r->year, r->info->mtime);
+		r->year_set = true;
+	}
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len == 0)
+		return 0;
+	r->lines++;
+	return s[0] == '{' ? json_line(r, s, len) : log_line(r, s, len);
 }
 
 /* read_log - all lines of one (possibly gzipped) log */
 static int
 read_log(struct report *r, const char *path)
 {
-	size_t cap = 4 * 1024 * 1024, have = 0;
-	char *buf = malloc(cap);
-	unsigned long long bad = 0;
-	bool skipping = false;	/* inside a line longer than the buffer */
-	gzFile gz;
-	int fd, n, rc = 0;
+	struct lines_info info;
+	int rc;
 
-	if (buf == NULL)
-		return -1;
-	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
-	if (fd < 0 || (gz = gzdopen(fd, "rb")) == NULL) {
-		cli_error(r->c, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		return -1;
-	}
-	gzbuffer(gz, 1 << 20);
-	while ((n = gzread(gz, buf + have, (unsigned)(cap - have))) > 0) {
-		char *p = buf, *end = buf + have + n, *nl;
-
-		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			if (skipping)
-				skipping = false;
-			else if (line(r, p, (size_t)(nl - p), &bad) < 0)
-				rc = -1;
-			p = nl + 1;
-		}
-		have = (size_t)(end - p);
-		if (have == cap) {
-			/* A line of 4 MB: not an event; skip to its end. */
-			if (!skipping) {
-				bad++;
-				r->lines++;
-			}
-			skipping = true;
-			have = 0;
-		} else if (have > 0) {
-			memmove(buf, p, have);
-		}
-	}
-	if (n < 0) {
-		int e;
-		const char *msg = gzerror(gz, &e);
-
-		cli_error(r->c, "%s: %s", path, e == Z_ERRNO ? strerror(errno) :
-		    msg);
-		rc = -1;
-	} else if (have > 0 && !skipping && line(r, buf, have, &bad) < 0) {
-		rc = -1;
-	}
-	gzclose(gz);
-	free(buf);
-	r->bad += bad;
-	if (bad > 0)
+	r->info = &info;
+	r->year_set = false;
+	r->file_bad = 0;
+	rc = lines_read(r->c, path, on_line, r, &info);
+	r->file_bad += info.toolong;
+	r->lines += info.toolong;
+	r->bad += r->file_bad;
+	if (r->file_bad > 0)
 		json_array_append_new(r->badfiles, json_pack("{s:o, s:I}", "file",
-		    cli_json_string(path, strlen(path)), "bad_lines", (json_int_t)bad));
+		    cli_json_string(path, strlen(path)),
+		    "bad_lines", (json_int_t)r->file_bad));
 	return rc;
 }
 
@@ -477,8 +607,9 @@ output(struct report *r, json_t *files)
 		printf("%-*s %10llu %5.1f%%\n", (int)width, "total", r->total,
 		    r->total ? 100.0 : 0.0);
 		if (r->bad > 0)
-			fprintf(stderr, "esc report: %llu bad line%s skipped (not "
-			    "JSON objects)\n", r->bad, r->bad == 1 ? "" : "s");
+			fprintf(stderr, "esc report: %llu line%s not understood "
+			    "(neither events nor MTA log lines) skipped\n", r->bad,
+			    r->bad == 1 ? "" : "s");
 		json_decref(files);
 	}
 	free(rows);

@@ -23,6 +23,7 @@ static const struct {
 	{ "lint", cmd_lint, "check the reply codes of esc-milter, Postfix and Sendmail files" },
 	{ "report", cmd_report, "count the rejections in JSON event logs, by category and more" },
 	{ "dsn", cmd_dsn, "classify the recipients of delivery status notifications" },
+	{ "maillog", cmd_maillog, "Postfix and Sendmail log lines as reply events" },
 	{ "registry", cmd_registry, "print the active registry, or diff an IANA file with it" },
 	{ NULL, NULL, NULL },
 };

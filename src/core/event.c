@@ -65,7 +65,9 @@ event_new(const char *type, const struct event_common *c)
 
 	if (ev == NULL)
 		return NULL;
-	json_object_set_new(ev, "ts", json_string(event_timestamp(ts, sizeof ts)));
+	json_object_set_new(ev, "ts", c->ts == NULL ?
+	    json_string(event_timestamp(ts, sizeof ts)) : c->ts[0] != '\0' ?
+	    json_string(c->ts) : json_null());
 	json_object_set_new(ev, "event", json_string(type));
 	json_object_set_new(ev, "host", event_str(c->host));
 	json_object_set_new(ev, "session", event_str(c->session));
@@ -85,33 +87,52 @@ event_findings_ids(const struct findings *fs)
 	return a;
 }
 
+/* log_fields - what an event from the MTA's log adds */
+static void
+log_fields(json_t *ev, const struct reply_log *l)
+{
+	json_object_set_new(ev, "log", json_pack("{s:o, s:I}", "file",
+	    event_str(l->file), "line", (json_int_t)l->line));
+	json_object_set_new(ev, "program", event_str(l->program));
+	json_object_set_new(ev, "direction", json_string(l->direction));
+	json_object_set_new(ev, "remote", l->remote_name == NULL &&
+	    l->remote_ip == NULL ? json_null() : json_pack("{s:o, s:o, s:o}",
+	    "name", event_str(l->remote_name), "ip", event_str(l->remote_ip),
+	    "domain", event_str(l->remote_domain)));
+	json_object_set_new(ev, "dsn", event_str(l->dsn));
+}
+
 /* event_reply - a rejection, classified with the registry */
 json_t *
 event_reply(const struct event_common *c, const struct registry *reg,
     const struct reply_event *r)
 {
 	json_t *ev = event_new("reply", c), *reply;
+	const char *cx = r->xcode != NULL ? r->xcode :
+	    r->log != NULL ? r->log->class_xcode : NULL;
 	struct xcode x;
-	bool has_x = r->xcode != NULL &&
-	    xcode_parse(r->xcode, strlen(r->xcode), 0, &x, NULL) != 0;
+	bool has_x = cx != NULL && xcode_parse(cx, strlen(cx), 0, &x, NULL) != 0;
 	const struct reg_entry *e = has_x ? registry_lookup(reg, x.subject,
 	    x.detail) : NULL;
 	int cls = has_x ? (int)x.cls : r->code && r->code[0] >= '2' &&
 	    r->code[0] <= '5' ? r->code[0] - '0' : 0;
+	bool outbound = r->log != NULL &&
+	    strcmp(r->log->direction, "outbound") == 0;
 
 	if (ev == NULL)
 		return NULL;
 	json_object_set_new(ev, "source", json_string(r->source));
 	json_object_set_new(ev, "action", json_string(r->action));
 	json_object_set_new(ev, "mode", json_string(r->mode));
-	json_object_set_new(ev, "stage", json_string(stage_name(r->stage)));
+	json_object_set_new(ev, "stage", r->log != NULL ? event_str(r->log->stage) :
+	    json_string(stage_name(r->stage)));
 	json_object_set_new(ev, "rule", event_str(r->rule));
-	json_object_set_new(ev, "client", json_pack("{s:o, s:o, s:o}",
-	    "ip", event_str(r->client_ip), "name", event_str(r->client_name),
-	    "helo", event_str(r->helo)));
+	json_object_set_new(ev, "client", outbound ? json_null() :
+	    json_pack("{s:o, s:o, s:o}", "ip", event_str(r->client_ip),
+	    "name", event_str(r->client_name), "helo", event_str(r->helo)));
 	json_object_set_new(ev, "sender", event_str(r->sender));
 	json_object_set_new(ev, "recipient", event_str(r->recipient));
-	if (strcmp(r->action, "discard") == 0) {
+	if (strcmp(r->action, "discard") == 0 || strcmp(r->action, "hold") == 0) {
 		reply = json_null();
 	} else {
 		reply = json_pack("{s:o, s:o, s:o}", "code", event_str(r->code),
@@ -129,6 +150,8 @@ event_reply(const struct event_common *c, const struct registry *reg,
 	json_object_set_new(ev, "registry_text",
 	    e != NULL && e->sample[0] ? json_string(e->sample) : json_null());
 	json_object_set_new(ev, "findings", event_findings_ids(r->findings));
+	if (r->log != NULL)
+		log_fields(ev, r->log);
 	return ev;
 }
 

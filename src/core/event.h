@@ -26,6 +26,20 @@ struct event_common {
 	const char	*host;
 	const char	*session;	/* NULL for process events (stats, config) */
 	const char	*queue_id;	/* NULL: not known (yet) */
+	const char	*ts;		/* NULL: now; "": not known (null) */
+};
+
+/* What an event read from the MTA's log adds (esc maillog, maillog =). */
+struct reply_log {
+	const char	*file;		/* the log file, "-" for standard input */
+	unsigned long	 line;		/* its line number, from 1 */
+	const char	*program;	/* "smtpd", "cleanup", "smtp", "sm-mta" */
+	const char	*direction;	/* "inbound" or "outbound" */
+	const char	*stage;		/* replaces reply_event.stage; NULL: null */
+	const char	*remote_name, *remote_ip, *remote_domain;  /* outbound */
+	const char	*dsn;		/* the line's dsn=, NULL when none */
+	const char	*class_xcode;	/* classifies when the reply has no
+					   enhanced code (a delivery's dsn=) */
 };
 
 /* A rejection or tempfail, the daemon's own or the MTA's. */
@@ -42,6 +56,7 @@ struct reply_event {
 	const char	*xcode;		/* "5.7.23"; NULL when none */
 	const char	*text;		/* what the client reads */
 	const struct findings *findings;	/* may be NULL */
+	const struct reply_log *log;	/* NULL: not from the MTA's log */
 };
 
 /* event_str - JSON string of untrusted bytes (NULL -> null) */

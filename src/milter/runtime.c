@@ -131,7 +131,8 @@ rt_event(json_t *ev)
 static json_t *
 process_event(const char *type, const struct active *a)
 {
-	struct event_common ec = { a != NULL ? a->host : rt.sysname, NULL, NULL };
+	struct event_common ec = { a != NULL ? a->host : rt.sysname, NULL, NULL,
+	    NULL };
 
 	return event_new(type, &ec);
 }

@@ -106,7 +106,7 @@ session_facts(const struct session *s, enum stage st, struct facts *f)
 struct event_common
 session_event_common(const struct session *s)
 {
-	struct event_common ec = { s->act->host, s->id, s->msg.queue_id };
+	struct event_common ec = { s->act->host, s->id, s->msg.queue_id, NULL };
 
 	return ec;
 }

@@ -84,7 +84,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *piece[NP] = { NULL };
-	struct event_common ec = { "fuzz-host", "s1", NULL };
+	struct event_common ec = { "fuzz-host", "s1", NULL, NULL };
 	struct reply_event re;
 	size_t i, start = 0, k = 0, len;
 	char *line;

@@ -34,7 +34,7 @@ main(void)
 {
 	struct esc_err err;
 	struct registry *reg = registry_new_builtin(&err);
-	struct event_common ec = { "mx1", "5f0.000001", NULL };
+	struct event_common ec = { "mx1", "5f0.000001", NULL, NULL };
 	struct reply_event re;
 	struct findings fs;
 	json_t *back;
