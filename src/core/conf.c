@@ -187,6 +187,17 @@ finish(struct builder *b)
 		conf_error(b, c->path, 0, "memory", "out of memory");
 	if (c->reg != NULL && c->mctx != NULL)
 		conf_rules_finish(b);
+	if (c->set.maillog != NULL && c->set.maillog_state == NULL) {
+		const char *file;
+		int line;
+
+		conf_setting_where(b, "maillog", &file, &line);
+		conf_warn(b, file ? file : c->path, line, "maillog-state",
+		    "maillog without maillog_state: esc-milter starts at the end "
+		    "of %s each time and the lines written while it is stopped "
+		    "are not counted; set maillog_state = "
+		    "/var/lib/esc-milter/maillog.state", c->set.maillog);
+	}
 	builder_end(b);
 	if (b->errors > 0) {
 		conf_free(c);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "maillog.h"
 #include "diag.h"
 #include "registry.h"
 #include "rule.h"
@@ -59,6 +60,9 @@ struct settings {
 	char		*host_name;		/* "host" in events; NULL = gethostname */
 	bool		 allow_root;		/* keep running as root */
 	unsigned	 shutdown_timeout;	/* seconds sessions may finish in */
+	char		*maillog;		/* the MTA's log to follow; NULL none */
+	char		*maillog_state;		/* where the follower keeps its place */
+	enum maillog_mta maillog_mta;		/* whose lines it reads */
 };
 
 struct hdr_watch {

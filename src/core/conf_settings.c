@@ -228,6 +228,24 @@ fn(struct settings *s, const char *v, char *why, size_t whylen)	\
 
 PATH_SETTING(p_stats_file, stats_file)
 PATH_SETTING(p_prometheus_file, prometheus_file)
+PATH_SETTING(p_maillog, maillog)
+PATH_SETTING(p_maillog_state, maillog_state)
+
+static int
+p_maillog_mta(struct settings *s, const char *v, char *why, size_t whylen)
+{
+	if (str_caseeq(v, "auto"))
+		s->maillog_mta = MLM_AUTO;
+	else if (str_caseeq(v, "postfix"))
+		s->maillog_mta = MLM_POSTFIX;
+	else if (str_caseeq(v, "sendmail"))
+		s->maillog_mta = MLM_SENDMAIL;
+	else {
+		snprintf(why, whylen, "expected auto, postfix or sendmail");
+		return -1;
+	}
+	return 0;
+}
 
 #define BOOL_SETTING(fn, field)						\
 static int								\
@@ -403,6 +421,9 @@ static const struct setting settings[] = {
 	{ "host_name", p_host_name, "" },
 	{ "allow_root", p_allow_root, "no" },
 	{ "shutdown_timeout", p_shutdown_timeout, "10" },
+	{ "maillog", p_maillog, "none" },
+	{ "maillog_state", p_maillog_state, "none" },
+	{ "maillog_mta", p_maillog_mta, "auto" },
 	{ NULL, NULL, NULL },
 };
 /* "include" is handled by the reader, not here. */
@@ -481,6 +502,8 @@ conf_settings_free(struct settings *s)
 	free(s->registry);
 	free(s->resolver);
 	free(s->host_name);
+	free(s->maillog);
+	free(s->maillog_state);
 }
 
 /* conf_settings_defaults - every setting at its default value; -1 on ENOMEM */

@@ -53,7 +53,7 @@ struct ml_span {
 };
 
 #define ML_RCPT_MAX	32	/* recipients of one line (Sendmail lists) */
-#define ML_TEXT_MAX	4096
+#define ML_TEXT_MAX	(4096 + 1)	/* events cut strings at 4096 bytes */
 
 struct maillog_rec {
 	bool		 sendmail;

@@ -29,10 +29,13 @@ struct rule_slot {
 
 struct stats {
 	time_t		 started;
-	counter		 replies[2][2][2][NCLS][NSUBJ];	/* src act mode cls subj */
-	counter		 xcode[2][2][8][XDETAIL];	/* src cls(4,5) subj det */
-	counter		 xcode_other[2];		/* src */
-	counter		 stage[2][STAGE_COUNT];
+	counter		 replies[SRC_COUNT][2][2][2][NCLS][NSUBJ];
+					/* src dir act mode cls subj */
+	counter		 xcode[SRC_COUNT][2][8][XDETAIL];	/* src cls(4,5) subj det */
+	counter		 xcode_other[SRC_COUNT];		/* src */
+	counter		 stage[SRC_COUNT][STAGE_COUNT];
+	counter		 maillog[SML_COUNT];
+	counter		 ml_offset, ml_pending;			/* gauges */
 	counter		 dsn[NDSNCLS][NSUBJ];
 	counter		 violations[FID_REPLY_COUNT];
 	counter		 dropped;
@@ -46,7 +49,11 @@ struct stats {
 	unsigned	 nrules;
 };
 
-static const char *const src_names[2] = { "milter", "mta" };
+static const char *const src_names[SRC_COUNT] = { "milter", "mta",
+    "other-milter", "remote" };
+static const char *const dir_names[2] = { "inbound", "outbound" };
+static const char *const mlres_names[SML_COUNT] = { "event", "nothing",
+    "other", "damaged", "duplicate" };
 static const char *const act_names[2] = { "reject", "tempfail" };
 static const char *const mode_names[2] = { "enforce", "monitor" };
 static const char *const cls_names[NCLS] = { "unknown", "4", "5" };
@@ -93,15 +100,15 @@ subj_index(int subject)
 	return subject >= 0 && subject <= 7 ? (unsigned)subject : 8;
 }
 
-/* stats_reply - one rejection */
+/* stats_reply_dir - one rejection */
 void
-stats_reply(struct stats *s, enum stats_source src, enum stats_action act,
-    enum mode mode, unsigned cls, int subject, int detail, bool registered,
-    enum stage stage)
+stats_reply_dir(struct stats *s, enum stats_source src, enum stats_dir dir,
+    enum stats_action act, enum mode mode, unsigned cls, int subject,
+    int detail, bool registered, enum stage stage)
 {
 	unsigned ci = cls == 4 ? 1 : cls == 5 ? 2 : 0;
 
-	INC(s->replies[src][act][mode][ci][subj_index(subject)]);
+	INC(s->replies[src][dir][act][mode][ci][subj_index(subject)]);
 	if (registered && ci != 0 && subject >= 0 && subject <= 7 &&
 	    detail >= 0 && detail < XDETAIL)
 		INC(s->xcode[src][ci - 1][subject][detail]);
@@ -109,6 +116,31 @@ stats_reply(struct stats *s, enum stats_source src, enum stats_action act,
 		INC(s->xcode_other[src]);
 	if ((unsigned)stage < STAGE_COUNT)
 		INC(s->stage[src][stage]);
+}
+
+/* stats_reply - one rejection the milter made or observed (inbound) */
+void
+stats_reply(struct stats *s, enum stats_source src, enum stats_action act,
+    enum mode mode, unsigned cls, int subject, int detail, bool registered,
+    enum stage stage)
+{
+	stats_reply_dir(s, src, SDIR_INBOUND, act, mode, cls, subject, detail,
+	    registered, stage);
+}
+
+void
+stats_maillog_line(struct stats *s, enum stats_mlres r)
+{
+	if ((unsigned)r < SML_COUNT)
+		INC(s->maillog[r]);
+}
+
+void
+stats_maillog_state(struct stats *s, unsigned long long offset,
+    unsigned long long pending)
+{
+	atomic_store_explicit(&s->ml_offset, offset, memory_order_relaxed);
+	atomic_store_explicit(&s->ml_pending, pending, memory_order_relaxed);
 }
 
 /* stats_rule_slot - find or create the slot for a rule name */
@@ -249,13 +281,13 @@ struct family {
 enum {
 	F_REPLIES, F_XCODE, F_STAGE, F_RULES, F_DSN, F_VIOLATIONS, F_DROPPED,
 	F_CUT, F_RELOADS, F_CONNECTIONS, F_SESSIONS, F_MESSAGES, F_INTERNAL,
-	F_DNS, F_START, F_COUNT
+	F_DNS, F_ML_LINES, F_ML_OFFSET, F_ML_PENDING, F_START, F_COUNT
 };
 
 static const struct family families[F_COUNT] = {
 	{ "esc_milter_replies_total", "counter",
-	    "Rejections and tempfails, the milter's and the MTA's.",
-	    "replies", SJ_LIST },
+	    "Rejections and tempfails: the milter's, the MTA's, other milters' "
+	    "and remote servers' (from the MTA's log).", "replies", SJ_LIST },
 	{ "esc_milter_replies_by_xcode_total", "counter",
 	    "Rejections by enhanced status code (unregistered: other).",
 	    "by_xcode", SJ_LIST },
@@ -287,11 +319,22 @@ static const struct family families[F_COUNT] = {
 	    SJ_NUMBER },
 	{ "esc_milter_dns_lookups_total", "counter",
 	    "Null-MX lookups by result.", "dns_lookups", SJ_MAP },
+	{ "esc_milter_maillog_lines_total", "counter",
+	    "Lines of the MTA's log read, by what they gave (duplicate: a "
+	    "rejection the milter had counted already).", "maillog_lines",
+	    SJ_MAP },
+	{ "esc_milter_maillog_offset_bytes", "gauge",
+	    "How far the log follower has read in the MTA's log file.",
+	    "maillog_offset", SJ_NUMBER },
+	{ "esc_milter_maillog_pending", "gauge",
+	    "Log lines held until the milter's session with that client ends "
+	    "(it may still count the same rejection).", "maillog_pending",
+	    SJ_NUMBER },
 	{ "esc_milter_start_time_seconds", "gauge",
 	    "Start time of the daemon, seconds since the epoch.", NULL, SJ_NONE },
 };
 
-#define MAX_LABELS	6
+#define MAX_LABELS	7
 
 /* One sample of a family. */
 struct sample {
@@ -341,23 +384,25 @@ subj_label(unsigned k, char *buf)
 static void
 walk(struct stats *s, visit_fn fn, void *arg)
 {
-	unsigned a, b, m, c, k, d, nr;
+	unsigned a, b, m, c, k, d, nr, w;
 	unsigned long long n;
 	char sb[2], code[16];
 
 	fn(arg, F_REPLIES, NULL);
-	for (a = 0; a < 2; a++)
+	for (a = 0; a < SRC_COUNT; a++)
+	for (w = 0; w < 2; w++)
 	for (b = 0; b < 2; b++)
 	for (m = 0; m < 2; m++)
 	for (c = 0; c < NCLS; c++)
 	for (k = 0; k < NSUBJ; k++)
-		if ((n = GET(s->replies[a][b][m][c][k])) > 0)
+		if ((n = GET(s->replies[a][w][b][m][c][k])) > 0)
 			emit(fn, arg, F_REPLIES, n, "source", src_names[a],
 			    "action", act_names[b], "mode", mode_names[m],
 			    "class", cls_names[c], "subject", subj_label(k, sb),
-			    "category", category_name(category_of(k)), NULL);
+			    "category", category_name(category_of(k)),
+			    "direction", dir_names[w], NULL);
 	fn(arg, F_XCODE, NULL);
-	for (a = 0; a < 2; a++) {
+	for (a = 0; a < SRC_COUNT; a++) {
 		for (c = 0; c < 2; c++)
 		for (k = 0; k < 8; k++)
 		for (d = 0; d < XDETAIL; d++)
@@ -372,7 +417,7 @@ walk(struct stats *s, visit_fn fn, void *arg)
 			    "xcode", "other", NULL);
 	}
 	fn(arg, F_STAGE, NULL);
-	for (a = 0; a < 2; a++)
+	for (a = 0; a < SRC_COUNT; a++)
 		for (k = 1; k < STAGE_COUNT; k++)
 			if ((n = GET(s->stage[a][k])) > 0)
 				emit(fn, arg, F_STAGE, n, "source", src_names[a],
@@ -416,6 +461,14 @@ walk(struct stats *s, visit_fn fn, void *arg)
 	fn(arg, F_DNS, NULL);
 	for (k = 0; k < SDNS_COUNT; k++)
 		emit(fn, arg, F_DNS, GET(s->dns[k]), "result", dns_names[k], NULL);
+	fn(arg, F_ML_LINES, NULL);
+	for (k = 0; k < SML_COUNT; k++)
+		emit(fn, arg, F_ML_LINES, GET(s->maillog[k]), "result",
+		    mlres_names[k], NULL);
+	fn(arg, F_ML_OFFSET, NULL);
+	emit(fn, arg, F_ML_OFFSET, GET(s->ml_offset), NULL);
+	fn(arg, F_ML_PENDING, NULL);
+	emit(fn, arg, F_ML_PENDING, GET(s->ml_pending), NULL);
 	fn(arg, F_START, NULL);
 	emit(fn, arg, F_START, (unsigned long long)s->started, NULL);
 }

@@ -1,7 +1,8 @@
 /*
- * stats.h - counters since start, per source x action x mode x class x
- * subject, per enhanced code, per rule, per stage, per DSN class/subject;
- * violations; dropped events; reloads (SPEC section 3, "Statistics").
+ * stats.h - counters since start, per source x direction x action x mode
+ * x class x subject, per enhanced code, per rule, per stage, per DSN
+ * class/subject; violations; dropped events; reloads (SPEC section 3,
+ * "Statistics"); the lines of the MTA's log the follower read.
  *
  * Counting is lock-free (C11 atomics, relaxed) and allocation-free, so it
  * is safe on every callback path.  Only stats_rule_slot() takes a mutex; it
@@ -24,7 +25,9 @@
 
 #define STATS_MAX_RULES		4096
 
-enum stats_source { SRC_MILTER = 0, SRC_MTA = 1 };
+enum stats_source { SRC_MILTER, SRC_MTA, SRC_OTHER_MILTER, SRC_REMOTE,
+    SRC_COUNT };
+enum stats_dir { SDIR_INBOUND, SDIR_OUTBOUND };
 enum stats_action { SACT_REJECT = 0, SACT_TEMPFAIL = 1 };
 enum stats_dns { SDNS_NULLMX, SDNS_MX, SDNS_ERROR, SDNS_CACHED, SDNS_COUNT };
 
@@ -44,6 +47,19 @@ void	stats_free(struct stats *);
 void	stats_reply(struct stats *, enum stats_source, enum stats_action,
 	    enum mode, unsigned cls, int subject, int detail, bool registered,
 	    enum stage);
+
+/* stats_reply_dir - the same, with the direction (the MTA's log) */
+void	stats_reply_dir(struct stats *, enum stats_source, enum stats_dir,
+	    enum stats_action, enum mode, unsigned cls, int subject,
+	    int detail, bool registered, enum stage);
+
+/* The MTA's log, as the follower reads it. */
+enum stats_mlres { SML_EVENT, SML_NOTHING, SML_OTHER, SML_DAMAGED,
+    SML_DUPLICATE, SML_COUNT };
+void	stats_maillog_line(struct stats *, enum stats_mlres);
+/* stats_maillog_state - where the follower is: file offset, lines held */
+void	stats_maillog_state(struct stats *, unsigned long long offset,
+	    unsigned long long pending);
 
 /* stats_rule_slot - counter slot for a rule name (mutex; config time) */
 unsigned stats_rule_slot(struct stats *, const char *name);

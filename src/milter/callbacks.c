@@ -194,6 +194,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	s->has_ip = s->ip[0] != '\0' && ipaddr_parse(s->ip, &s->ipaddr);
 	if (s->has_ip)	/* "::ffff:192.0.2.1" is logged as 192.0.2.1 */
 		ipaddr_format(&s->ipaddr, s->ip, sizeof s->ip);
+	session_track(s);
 	/* Sendmail writes an unresolved client as "[192.0.2.1]". */
 	if (str_set(&s->client_name, hostname == NULL || hostname[0] == '[' ?
 	    "unknown" : hostname) < 0)

@@ -23,7 +23,6 @@ observe_is_rejected(SMFICTX *ctx)
 void
 observe_rcpt_reject(struct session *s, SMFICTX *ctx, const char *rcpt)
 {
-	struct event_common ec = session_event_common(s);
 	struct reply_event re;
 	struct findings fs;
 	struct rejection rj;
@@ -40,7 +39,7 @@ observe_rcpt_reject(struct session *s, SMFICTX *ctx, const char *rcpt)
 	re.xcode = rj.xcode[0] ? rj.xcode : NULL;
 	re.text = rj.text;
 	re.findings = &fs;
-	rt_event(event_reply(&ec, s->cfg->reg, &re));
+	session_emit_reply(s, &re);
 	if (rj.xcode_valid)
 		e = registry_lookup(s->cfg->reg, rj.x.subject, rj.x.detail);
 	stats_reply(rt_stats(), SRC_MTA, rj.cls == 4 ? SACT_TEMPFAIL :

@@ -115,7 +115,6 @@ void
 respond_log(struct session *s, const struct rule *r, enum stage st,
     const struct built *b, enum mode mode)
 {
-	struct event_common ec = session_event_common(s);
 	struct reply_event re;
 	const struct reg_entry *e = NULL;
 	char *text = malloc(RENDERED_WIRE_MAX);
@@ -129,7 +128,7 @@ respond_log(struct session *s, const struct rule *r, enum stage st,
 	re.xcode = b->r.xcode[0] ? b->r.xcode : NULL;
 	re.text = text;
 	re.findings = &b->fs;
-	rt_event(event_reply(&ec, s->cfg->reg, &re));
+	session_emit_reply(s, &re);
 	free(text);
 	if (b->parsed.has_xcode)
 		e = registry_lookup(s->cfg->reg, b->parsed.x.subject,
@@ -167,11 +166,10 @@ respond_reply(struct session *s, SMFICTX *ctx, const struct rule *r,
 void
 respond_discard(struct session *s, const struct rule *r, enum stage st)
 {
-	struct event_common ec = session_event_common(s);
 	struct reply_event re;
 
 	session_reply_event(s, st, "discard", mode_name(r->mode), r->name, &re);
-	rt_event(event_reply(&ec, s->cfg->reg, &re));
+	session_emit_reply(s, &re);
 }
 
 /* respond_error - apply on_error */
@@ -180,7 +178,6 @@ respond_error(struct session *s, SMFICTX *ctx, enum stage st, const char *what)
 {
 	static const struct rendered tempfail = { "451", "4.3.0", 1,
 	    { "Temporary local problem - try again later" } };
-	struct event_common ec;
 	struct reply_event re;
 
 	stats_internal_error(rt_stats());
@@ -192,12 +189,11 @@ respond_error(struct session *s, SMFICTX *ctx, enum stage st, const char *what)
 	if (st != STAGE_CONNECT)
 		(void)lm_setreply(ctx, &tempfail);
 	if (s != NULL) {
-		ec = session_event_common(s);
 		session_reply_event(s, st, "tempfail", "enforce", NULL, &re);
 		re.code = tempfail.code;
 		re.xcode = tempfail.xcode;
 		re.text = tempfail.line[0];
-		rt_event(event_reply(&ec, s->cfg->reg, &re));
+		session_emit_reply(s, &re);
 		stats_reply(rt_stats(), SRC_MILTER, SACT_TEMPFAIL, MODE_ENFORCE, 4,
 		    3, 0, true, st);
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "follow.h"
 #include "log.h"
 #include "runtime.h"
 #include "sink.h"
@@ -207,6 +208,7 @@ activate(struct config *cfg, struct diag_list *diags, const char *reason)
 	cur = a;
 	pthread_mutex_unlock(&cur_lock);
 	rt_release(old);
+	(void)follow_start(cfg);	/* when a log is named first */
 	return 0;
 }
 
@@ -257,9 +259,9 @@ rt_reload(void)
 	return rc;
 }
 
-/* write_atomic - write to PATH.tmp, then rename over PATH */
-static void
-write_atomic(const char *path, int (*fill)(FILE *, void *), void *arg)
+/* rt_write_atomic - write to PATH.tmp, then rename over PATH */
+void
+rt_write_atomic(const char *path, int (*fill)(FILE *, void *), void *arg)
 {
 	char tmp[4096];
 	FILE *fp;
@@ -314,9 +316,9 @@ rt_write_stats(bool final)
 	pthread_mutex_lock(&stats_lock);
 	snap = stats_json(rt.stats);
 	if (a != NULL && a->cfg->set.stats_file != NULL && snap != NULL)
-		write_atomic(a->cfg->set.stats_file, fill_json, snap);
+		rt_write_atomic(a->cfg->set.stats_file, fill_json, snap);
 	if (a != NULL && a->cfg->set.prometheus_file != NULL)
-		write_atomic(a->cfg->set.prometheus_file, fill_prom, NULL);
+		rt_write_atomic(a->cfg->set.prometheus_file, fill_prom, NULL);
 	pthread_mutex_unlock(&stats_lock);
 	ev = process_event("stats", a);
 	json_object_set_new(ev, "final", json_boolean(final));
@@ -358,6 +360,7 @@ rt_drain(unsigned timeout, const atomic_bool *cut)
 void
 rt_stop(void)
 {
+	follow_stop();
 	rt_write_stats(true);
 	sink_stop(rt.sink);
 }

@@ -19,6 +19,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -70,6 +71,11 @@ void	rt_event(json_t *ev);
 
 /* rt_write_stats - stats event, stats_file, prometheus_file */
 void	rt_write_stats(bool final);
+
+/* rt_write_atomic - fill(fp, arg) into PATH.tmp, renamed over PATH
+   (errors are logged) */
+void	rt_write_atomic(const char *path, int (*fill)(FILE *, void *),
+	    void *arg);
 
 /* rt_session_id - a new id unique per SMTP connection */
 void	rt_session_id(char *buf, size_t size);

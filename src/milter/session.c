@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
+#include "follow.h"
+#include "maillog_event.h"
 #include "session.h"
 
 /* session_new - a session bound to the active configuration */
@@ -71,6 +74,8 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	message_reset(s);
+	if (s->tracked != NULL)
+		seen_session_close(s->tracked, s->ip);
 	mon_free(s->conn_mon, &s->nconn_mon);
 	free(s->client_name);
 	free(s->helo);
@@ -128,6 +133,39 @@ session_reply_event(const struct session *s, enum stage st,
 	re->helo = s->helo;
 	re->sender = s->msg.sender;
 	re->recipient = st == STAGE_RCPT ? s->rcpt : NULL;
+}
+
+/* session_track - the follower holds this client's rejections until the
+   session ends (see follow.h) */
+void
+session_track(struct session *s)
+{
+	struct seen *t = follow_seen();
+
+	if (t != NULL && s->ip[0] != '\0' && s->tracked == NULL) {
+		seen_session_open(t, s->ip);
+		s->tracked = t;
+	}
+}
+
+/* session_emit_reply - the event, and what the follower must not count */
+void
+session_emit_reply(const struct session *s, const struct reply_event *re)
+{
+	struct event_common ec = session_event_common(s);
+	struct seen *t = follow_seen();
+	char key[MAILLOG_KEY_MAX];
+	bool mta = strcmp(re->source, "mta") == 0;
+	bool discard = strcmp(re->action, "discard") == 0;
+
+	rt_event(event_reply(&ec, s->cfg->reg, re));
+	if (t == NULL || strcmp(re->mode, "enforce") != 0)
+		return;
+	if (maillog_key_make(mta ? "mta" : "milter", discard ? NULL :
+	    stage_name(re->stage), discard ? NULL : re->xcode, re->recipient,
+	    re->recipient ? strlen(re->recipient) : 0, key, sizeof key) > 0)
+		seen_add(t, key, s->ip, s->msg.queue_id ? s->msg.queue_id : "",
+		    time(NULL));
 }
 
 /* session_add_monitor - for the header added at end of message */

@@ -16,6 +16,7 @@
 #include "event.h"
 #include "match.h"
 #include "runtime.h"
+#include "seen.h"
 #include "verdict.h"
 
 #define SESSION_MAX_MON	32	/* monitor headers per message */
@@ -60,6 +61,8 @@ struct session {
 	struct message	 msg;
 	char		*rcpt;		/* the recipient being evaluated */
 	char		*rcpt_domain;
+	struct seen	*tracked;	/* the log follower's table that counts
+					   this client's open sessions */
 };
 
 /* session_new - with a reference to the active configuration; NULL on ENOMEM */
@@ -81,6 +84,16 @@ struct event_common session_event_common(const struct session *);
 void	session_reply_event(const struct session *, enum stage,
 	    const char *action, const char *mode, const char *rule,
 	    struct reply_event *);
+
+/*
+ * session_emit_reply - the one way a session's reply event goes out: to
+ * the event log, and (enforce mode, when the MTA's log is followed) into
+ * the table that keeps the follower from counting it again
+ */
+void	session_emit_reply(const struct session *, const struct reply_event *);
+
+/* session_track - note the client's session for the log follower */
+void	session_track(struct session *);
 
 /* session_add_monitor - remember a monitor header value (steals value;
    freed when the list is full) for the connection or the message */

@@ -18,7 +18,7 @@ n=$(wc -l < "$W/examples")
 ok $([ "$n" -ge 7 ]; echo $?) "docs/events.md has $n example events"
 run "$PY" "$CHECK" "$S" "$W/examples"
 is "$rc" 0 "the examples in docs/events.md match the schema"
-like "$out" 'config 1, dsn 1, reply 3, stats 1, violation 1' "one example of every event"
+like "$out" 'config 1, dsn 1, reply 5, stats 1, violation 1' "one example of every event"
 
 # Mutations of a valid event must be refused.
 good=$(sed -n 1p "$W/examples")
@@ -39,6 +39,23 @@ bad enhanced code|.reply.xcode = "5.07.1"
 unknown event|.event = "hello"
 action accept|.action = "accept"
 client without helo|del(.client.helo)
+M
+# ... and of an event from the MTA's log.
+good=$(grep -m1 '"source":"remote"' "$W/examples")
+while IFS='|' read -r name filter; do
+	i=$((i + 1))
+	printf '%s\n' "$good" | jq -c "$filter" > "$W/bad$i"
+	run "$PY" "$CHECK" "$S" "$W/bad$i"
+	is "$rc" 1 "refused (from the log): $name"
+done <<'M'
+a rule name|.rule = "r"
+a session|.session = "s1"
+monitor mode|.mode = "monitor"
+unknown direction|.direction = "sideways"
+no log line|del(.log.line)
+line 0|.log.line = 0
+source milter (esc-milter's own events have no log)|.source = "milter"
+remote without domain|del(.remote.domain)
 M
 printf 'not json\n' > "$W/notjson"
 run "$PY" "$CHECK" "$S" "$W/notjson"

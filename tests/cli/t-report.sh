@@ -38,7 +38,7 @@ addressing 20
 mail-system 10
 total 65" "by category (default): exact counts, sorted by count"
 like "$out" 'security +35  53\.8%  #{40}' "share and a bar"
-like "$err" '3 bad lines skipped' "bad lines reported"
+like "$err" '3 lines not understood' "bad lines reported"
 
 by() {
 	"$ESC" report --format csv --by "$1" "${@:2}" "$T/mx1.json" "$T/mx2.json.gz" 2>/dev/null |

@@ -46,7 +46,7 @@ is "$(printf '%s\n' "$out" | grep -c '^RCPT 550 5\.7\.1 Recipient u[0-9]*@blocke
     "disk full: all 10 recipients get the rule's reply"
 dropped=$(prom esc_milter_events_dropped_total)
 ok $([ "${dropped:-0}" -ge 11 ]; echo $?) "disk full: events_dropped_total counts the config and the 10 reply events ($dropped)"
-like "$(prom 'esc_milter_replies_total{source="milter",action="reject",mode="enforce",class="5",subject="7",category="security"}')" '^10$' \
+like "$(prom 'esc_milter_replies_total{source="milter",action="reject",mode="enforce",class="5",subject="7",category="security",direction="inbound"}')" '^10$' \
     "disk full: the statistics still count all 10 rejections"
 like "$(cat "$T/milter.log")" 'cannot write events to /dev/full' "disk full: logged once"
 is "$(grep -c 'cannot write events' "$T/milter.log")" 1 "disk full: not once per event"

@@ -61,5 +61,5 @@ is "$(printf '%s\n' "$got" | sed -n 3p)" '["monitor","reject","header","watch-su
 stats_now
 prom=$(cat "$T/out/esc.prom")
 like "$prom" 'esc_milter_rule_matches_total\{rule="watch-subject",mode="monitor"\} 1' "prometheus: monitor matches"
-like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="monitor",class="5",subject="7",category="security"\} 1' "prometheus: would-reject counted as monitor"
+like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="monitor",class="5",subject="7",category="security",direction="inbound"\} 1' "prometheus: would-reject counted as monitor"
 e2e_done

@@ -152,9 +152,9 @@ is "$(events 'select(.event=="config") | [.result,.reason,.rules,.errors]')" '["
 # Statistics: SIGUSR2 writes both files now.
 stats_now
 prom=$(cat "$T/out/esc.prom")
-like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="enforce",class="5",subject="1",category="addressing"\} 1' "prometheus: the MTA reject"
-like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="enforce",class="5",subject="7",category="security"\} 6' "prometheus: six milter rejects"
-like "$prom" 'esc_milter_replies_total\{source="milter",action="tempfail",mode="enforce",class="4",subject="7",category="security"\} 1' "prometheus: one tempfail"
+like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="enforce",class="5",subject="1",category="addressing",direction="inbound"\} 1' "prometheus: the MTA reject"
+like "$prom" 'esc_milter_replies_total\{source="milter",action="reject",mode="enforce",class="5",subject="7",category="security",direction="inbound"\} 6' "prometheus: six milter rejects"
+like "$prom" 'esc_milter_replies_total\{source="milter",action="tempfail",mode="enforce",class="4",subject="7",category="security",direction="inbound"\} 1' "prometheus: one tempfail"
 like "$prom" 'esc_milter_replies_by_xcode_total\{source="milter",xcode="5.7.23"\} 1' "prometheus: by xcode"
 like "$prom" 'esc_milter_replies_by_xcode_total\{source="mta",xcode="5.1.1"\} 1' "prometheus: MTA by xcode"
 like "$prom" 'esc_milter_rule_matches_total\{rule="rcpt-block",mode="enforce"\} 1' "prometheus: rule matches"

@@ -57,11 +57,11 @@ main(void)
 	fp = open_memstream(&buf, &len);
 	is_int(stats_prometheus(st, fp), 0, "prometheus written");
 	fclose(fp);
-	ok(strstr(buf, "esc_milter_replies_total{source=\"mta\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"1\",category=\"addressing\"} 40000\n") != NULL,
+	ok(strstr(buf, "esc_milter_replies_total{source=\"mta\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"1\",category=\"addressing\",direction=\"inbound\"} 40000\n") != NULL,
 	    "40000 increments from 4 threads, none lost");
 	ok(strstr(buf, "esc_milter_replies_by_xcode_total{source=\"milter\",xcode=\"5.7.23\"} 1\n") != NULL, "by xcode");
 	ok(strstr(buf, "esc_milter_replies_by_xcode_total{source=\"milter\",xcode=\"other\"} 1\n") != NULL, "unregistered: other");
-	ok(strstr(buf, "esc_milter_replies_total{source=\"mta\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"unknown\",category=\"unknown\"} 1\n") != NULL,
+	ok(strstr(buf, "esc_milter_replies_total{source=\"mta\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"unknown\",category=\"unknown\",direction=\"inbound\"} 1\n") != NULL,
 	    "no enhanced code: subject unknown");
 	ok(strstr(buf, "esc_milter_rule_matches_total{rule=\"spf-fail\",mode=\"monitor\"} 3\n") != NULL, "rule matches");
 	ok(strstr(buf, "esc_milter_dsn_total{class=\"5\",subject=\"1\",category=\"addressing\"} 1\n") != NULL, "dsn");

@@ -1,0 +1,562 @@
+/*
+ * follow.c - the MTA's log into events and statistics (see follow.h).
+ *
+ * The thread wakes every TICK_MS: it reads what was added, checks whether
+ * the file was renamed away or truncated, settles the lines it holds, and
+ * every second writes its place (and the seen table) to maillog_state.
+ * State file: a first line "esc-milter maillog 1\tPATH\tDEV\tINO\tOFFSET\t
+ * LINE", then the seen table's lines.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "follow.h"
+#include "log.h"
+#include "logline.h"
+#include "maillog.h"
+#include "maillog_event.h"
+#include "registry.h"
+#include "runtime.h"
+#include "strutil.h"
+
+#define TICK_MS		200
+#define BUF_MAX		(1024 * 1024)	/* a longer line is skipped */
+#define HOLD_MIN	2	/* seconds a recipient rejection is held at least */
+#define HOLD_MAX	600	/* and at most */
+#define STATE_MAGIC	"esc-milter maillog 1"
+
+/* A line held until the milter can no longer count it itself. */
+struct held {
+	json_t		*ev;
+	char		*key, *ip, *qid;
+	time_t		 since;
+	enum stats_source src;
+	enum stats_dir	 dir;
+	enum stats_action act;
+	bool		 counts;	/* a reject or tempfail */
+	unsigned	 cls;
+	int		 subject, detail;
+	bool		 registered;
+	enum stage	 stage;
+};
+
+static struct {
+	pthread_t	 thread;
+	bool		 started;	/* the thread runs (start/stop only) */
+	atomic_bool	 stop;
+	atomic_bool	 following;	/* a log is named: follow_seen() */
+	struct seen	*seen;		/* never freed: callbacks use it */
+	/* the file (the thread's own from here on) */
+	char		 path[CONF_PATH_MAX + 1];
+	char		 state[CONF_PATH_MAX + 1];
+	enum maillog_mta mta;
+	const char	*name;		/* the file being read: path or path.1 */
+	int		 fd;
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 offset;	/* of the end of the last whole line */
+	unsigned long	 lineno;
+	char		*buf;
+	size_t		 have;
+	bool		 skipping;	/* inside a line over BUF_MAX */
+	int		 open_errno;	/* last open error logged */
+	bool		 retry_end;	/* could not open it at the start:
+					   when it can be, start at its end */
+	struct logyear	 year;
+	struct held	*held;
+	size_t		 nheld, capheld;
+	bool		 dirty;
+	time_t		 saved;
+	struct maillog_rec rec;
+} f = { .fd = -1 };
+
+/* follow_seen - see follow.h */
+struct seen *
+follow_seen(void)
+{
+	return atomic_load(&f.following) ? f.seen : NULL;
+}
+
+static enum stats_source
+stats_src(enum ml_source s)
+{
+	return s == MLS_MILTER ? SRC_OTHER_MILTER : s == MLS_REMOTE ?
+	    SRC_REMOTE : SRC_MTA;
+}
+
+/* emit - an event and its counts */
+static void
+emit(struct held *h)
+{
+	rt_event(h->ev);
+	h->ev = NULL;
+	stats_maillog_line(rt_stats(), SML_EVENT);
+	if (h->counts)
+		stats_reply_dir(rt_stats(), h->src, h->dir, h->act,
+		    MODE_ENFORCE, h->cls, h->subject, h->detail, h->registered,
+		    h->stage);
+}
+
+static void
+held_free(struct held *h)
+{
+	json_decref(h->ev);
+	free(h->key);
+	free(h->ip);
+	free(h->qid);
+}
+
+/* span_str - a span as a string ("" when absent) */
+static char *
+span_str(struct ml_span v)
+{
+	return xstrndup(v.p ? v.p : "", v.p ? v.n : 0);
+}
+
+/* hold - keep h until it can be decided; false when there is no room */
+static bool
+hold(struct held *h)
+{
+	if (f.nheld == f.capheld) {
+		size_t cap = f.capheld ? f.capheld * 2 : 64;
+		struct held *n = reallocarray(f.held, cap, sizeof *n);
+
+		if (n == NULL)
+			return false;
+		f.held = n;
+		f.capheld = cap;
+	}
+	f.held[f.nheld++] = *h;
+	return true;
+}
+
+/* record - one recipient of a record: counted, dropped or held */
+static void
+record(const struct registry *reg, const struct logline *ll, unsigned i)
+{
+	const struct maillog_rec *r = &f.rec;
+	char key[MAILLOG_KEY_MAX], cx[XCODE_STRLEN];
+	const char *x = maillog_class_xcode(r, cx, sizeof cx);
+	struct held h;
+	struct xcode xc;
+	bool has_x = x[0] && xcode_parse(x, strlen(x), 0, &xc, NULL) != 0;
+	char *ip, *qid;
+	size_t kl = maillog_key(r, i, key, sizeof key);
+
+	ip = span_str(r->client_ip);
+	qid = span_str(r->queue_id);
+	if (kl > 0 && ip != NULL && qid != NULL &&
+	    seen_take(f.seen, key, ip, qid)) {
+		stats_maillog_line(rt_stats(), SML_DUPLICATE);
+		free(ip);
+		free(qid);
+		return;
+	}
+	memset(&h, 0, sizeof h);
+	h.ev = maillog_event(reg, r, i, ll, f.name, f.lineno);
+	h.src = stats_src(r->source);
+	h.dir = r->direction == MLD_OUTBOUND ? SDIR_OUTBOUND : SDIR_INBOUND;
+	h.counts = r->action == MLA_REJECT || r->action == MLA_TEMPFAIL;
+	h.act = r->action == MLA_TEMPFAIL ? SACT_TEMPFAIL : SACT_REJECT;
+	h.cls = has_x ? xc.cls : r->code[0] ? (unsigned)(r->code[0] - '0') : 0;
+	h.subject = has_x ? (int)xc.subject : -1;
+	h.detail = has_x ? (int)xc.detail : -1;
+	h.registered = has_x && registry_lookup(reg, xc.subject, xc.detail) != NULL;
+	if (r->stage == NULL || !stage_parse(r->stage, &h.stage))
+		h.stage = STAGE_NONE;
+	/* A recipient rejection of smtpd's: the milter observes it after
+	   the MTA logged it, so it is held; everything else goes now (the
+	   milter's own replies are in the table before the MTA logs them). */
+	h.ip = ip;
+	h.qid = qid;
+	if (kl > 0 && strncmp(key, "mta|", 4) == 0 && h.ev != NULL &&
+	    ip != NULL && qid != NULL && (h.key = xstrndup(key, kl)) != NULL) {
+		h.since = time(NULL);
+		if (hold(&h))
+			return;
+	}
+	if (h.ev != NULL)
+		emit(&h);
+	held_free(&h);
+}
+
+/* line - one line of the log */
+static void
+line(const struct registry *reg, const char *s, size_t n)
+{
+	struct logline ll;
+	unsigned i, k;
+
+	f.lineno++;
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' '))
+		n--;
+	if (n == 0)
+		return;
+	if (!logline_parse(s, n, &f.year, &ll)) {
+		stats_maillog_line(rt_stats(), SML_DAMAGED);
+		return;
+	}
+	switch (maillog_parse(&ll, f.mta, &f.rec)) {
+	case ML_NOT_MTA:
+		stats_maillog_line(rt_stats(), SML_OTHER);
+		return;
+	case ML_NOTHING:
+		stats_maillog_line(rt_stats(), SML_NOTHING);
+		return;
+	case ML_DAMAGED:
+		stats_maillog_line(rt_stats(), SML_DAMAGED);
+		return;
+	case ML_EVENT:
+		break;
+	}
+	k = f.rec.nrcpt > 0 ? f.rec.nrcpt : 1;
+	for (i = 0; i < k; i++)
+		record(reg, &ll, i);
+}
+
+/* settle - count or drop the held lines that can be decided */
+static void
+settle(bool all)
+{
+	time_t now = time(NULL);
+	size_t i, k;
+
+	for (i = k = 0; i < f.nheld; i++) {
+		struct held *h = &f.held[i];
+
+		if (seen_take(f.seen, h->key, h->ip, h->qid)) {
+			stats_maillog_line(rt_stats(), SML_DUPLICATE);
+		} else if (all || now - h->since >= HOLD_MAX ||
+		    (now - h->since >= HOLD_MIN &&
+		    !seen_session_open_with(f.seen, h->ip))) {
+			emit(h);
+		} else {
+			f.held[k++] = *h;
+			continue;
+		}
+		held_free(h);
+	}
+	f.nheld = k;
+}
+
+/* consume - the whole lines in the buffer; a cut one waits for its end */
+static void
+consume(const struct registry *reg, bool eof)
+{
+	char *p = f.buf, *end = f.buf + f.have, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (f.skipping) {
+			f.skipping = false;
+			f.lineno++;
+			stats_maillog_line(rt_stats(), SML_DAMAGED);
+		} else {
+			line(reg, p, (size_t)(nl - p));
+		}
+		f.offset += nl + 1 - p;
+		p = nl + 1;
+		f.dirty = true;
+	}
+	if (eof && p < end && !f.skipping) {
+		/* the last line of a file that was rotated away */
+		line(reg, p, (size_t)(end - p));
+		f.offset += end - p;
+		p = end;
+	}
+	f.have = (size_t)(end - p);
+	if (f.have == BUF_MAX) {	/* a line longer than the buffer */
+		f.skipping = true;
+		f.offset += f.have;
+		f.have = 0;
+	} else if (f.have > 0 && p != f.buf) {
+		memmove(f.buf, p, f.have);
+	}
+}
+
+/* drain - read all there is */
+static void
+drain(const struct registry *reg)
+{
+	ssize_t n;
+
+	while (f.fd >= 0 && (n = read(f.fd, f.buf + f.have, BUF_MAX - f.have)) > 0) {
+		f.have += (size_t)n;
+		consume(reg, false);
+	}
+}
+
+static void
+close_file(void)
+{
+	if (f.fd >= 0)
+		close(f.fd);
+	f.fd = -1;
+	f.have = 0;
+	f.skipping = false;
+}
+
+/* open_at - path, from offset (when it is the file dev/ino) */
+static bool
+open_at(const char *path, off_t offset, unsigned long lineno, bool at_end)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno != f.open_errno)
+			log_warnx("maillog: cannot read %s: %s%s", path,
+			    strerror(errno), errno == EACCES ? " (the user "
+			    "esc-milter runs as must be able to read it: on "
+			    "Debian, add it to the group adm)" : "");
+		f.open_errno = errno;
+		/* a file that is not there yet is new when it comes */
+		f.retry_end = at_end && errno != ENOENT;
+		return false;
+	}
+	f.retry_end = false;
+	if (f.open_errno != 0)
+		log_info("maillog: reading %s", path);
+	f.open_errno = 0;
+	fstat(fd, &st);
+	if (at_end)
+		offset = st.st_size, lineno = 0;
+	if (offset > st.st_size)
+		offset = 0, lineno = 0;		/* truncated meanwhile */
+	if (lseek(fd, offset, SEEK_SET) < 0)
+		offset = 0, lineno = 0;
+	close_file();
+	f.fd = fd;
+	f.dev = st.st_dev;
+	f.ino = st.st_ino;
+	f.offset = offset;
+	f.lineno = lineno;
+	f.name = path;
+	f.dirty = true;
+	return true;
+}
+
+/* rotated - the file at path is no longer the one open: renamed away
+   (finish it, then the new one from the top) or truncated */
+static void
+rotated(const struct registry *reg)
+{
+	struct stat st;
+
+	if (f.fd < 0 || stat(f.path, &st) < 0)
+		return;			/* not there yet: keep the old one */
+	if (st.st_dev != f.dev || st.st_ino != f.ino) {
+		drain(reg);
+		consume(reg, true);
+		log_info("maillog: %s was rotated; reading the new file",
+		    f.path);
+		open_at(f.path, 0, 0, false);
+	} else if (st.st_size < f.offset) {
+		log_info("maillog: %s was truncated; reading from the top",
+		    f.path);
+		f.have = 0;
+		f.skipping = false;
+		open_at(f.path, 0, 0, false);
+	}
+}
+
+/* fill_state - the state file's lines */
+static int
+fill_state(FILE *fp, void *arg)
+{
+	(void)arg;
+	if (fprintf(fp, "%s\t%s\t%llu\t%llu\t%lld\t%lu\n", STATE_MAGIC, f.path,
+	    (unsigned long long)f.dev, (unsigned long long)f.ino,
+	    (long long)f.offset, f.lineno) < 0)
+		return -1;
+	return seen_save(f.seen, fp);
+}
+
+static void
+save_state(void)
+{
+	if (f.state[0] == '\0' || f.fd < 0 || strcmp(f.name, f.path) != 0)
+		return;
+	rt_write_atomic(f.state, fill_state, NULL);
+	f.dirty = false;
+	f.saved = time(NULL);
+}
+
+/*
+ * resume - where to start: the place the state file remembers, in the
+ * same file, or in the file it was rotated to (PATH.1, PATH.0), finished
+ * first; else the end of the log.
+ */
+static void
+resume(const struct registry *reg)
+{
+	char buf[8192], old[CONF_PATH_MAX + 8];
+	unsigned long long dev = 0, ino = 0, lineno = 0;
+	long long off = -1;
+	struct stat st;
+	char *tab[6];
+	FILE *fp;
+	int i;
+
+	if (f.state[0] == '\0' || (fp = fopen(f.state, "r")) == NULL) {
+		open_at(f.path, 0, 0, true);
+		return;
+	}
+	if (fgets(buf, sizeof buf, fp) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		tab[0] = buf;
+		for (i = 1; i < 6 && (tab[i] = strchr(tab[i - 1], '\t')); i++)
+			*tab[i]++ = '\0';
+		if (i == 6 && strcmp(tab[0], STATE_MAGIC) == 0 &&
+		    strcmp(tab[1], f.path) == 0) {
+			dev = strtoull(tab[2], NULL, 10);
+			ino = strtoull(tab[3], NULL, 10);
+			off = strtoll(tab[4], NULL, 10);
+			lineno = strtoul(tab[5], NULL, 10);
+		}
+		while (fgets(buf, sizeof buf, fp) != NULL) {
+			buf[strcspn(buf, "\n")] = '\0';
+			if (!seen_load_line(f.seen, buf))
+				break;
+		}
+	}
+	fclose(fp);
+	if (off < 0) {
+		open_at(f.path, 0, 0, true);
+		return;
+	}
+	if (stat(f.path, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+		open_at(f.path, off, lineno, false);
+		return;
+	}
+	for (i = 1; i >= 0; i--) {
+		snprintf(old, sizeof old, "%s.%d", f.path, i);
+		if (stat(old, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
+		    open_at(old, off, lineno, false)) {
+			log_info("maillog: finishing %s (rotated while esc-milter "
+			    "was stopped)", old);
+			drain(reg);
+			consume(reg, true);
+			break;
+		}
+	}
+	if (i < 0)
+		log_warnx("maillog: %s was rotated while esc-milter was "
+		    "stopped and the old file is not %s.1: reading the new "
+		    "file from the top", f.path, f.path);
+	open_at(f.path, 0, 0, false);
+}
+
+/* configure - the active configuration's log; true if one is named */
+static bool
+configure(const struct active *a)
+{
+	const struct settings *s = &a->cfg->set;
+
+	if (s->maillog == NULL) {
+		if (f.path[0] != '\0') {
+			save_state();
+			close_file();
+			f.path[0] = '\0';
+			atomic_store(&f.following, false);
+		}
+		return false;
+	}
+	if (strcmp(s->maillog, f.path) != 0) {
+		if (f.path[0] != '\0') {
+			save_state();
+			close_file();
+		}
+		str_copy(f.path, sizeof f.path, s->maillog);
+		str_copy(f.state, sizeof f.state, s->maillog_state ?
+		    s->maillog_state : "");
+		f.mta = s->maillog_mta;
+		resume(a->cfg->reg);
+		atomic_store(&f.following, true);
+	}
+	f.mta = s->maillog_mta;
+	return true;
+}
+
+static void *
+run(void *arg)
+{
+	struct timespec tick = { 0, TICK_MS * 1000000L };
+
+	(void)arg;
+	while (!atomic_load(&f.stop)) {
+		struct active *a = rt_acquire();
+
+		logyear_init(&f.year, time(NULL));
+		if (a != NULL && configure(a)) {
+			if (f.fd < 0)
+				open_at(f.path, 0, 0, f.retry_end);
+			drain(a->cfg->reg);
+			rotated(a->cfg->reg);
+			settle(false);
+			if (f.dirty && time(NULL) != f.saved)
+				save_state();
+			seen_expire(f.seen, time(NULL) - SEEN_TTL);
+			stats_maillog_state(rt_stats(), (unsigned long long)
+			    (f.offset + (off_t)f.have), f.nheld);
+		}
+		rt_release(a);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
+/* follow_start - see follow.h */
+int
+follow_start(const struct config *cfg)
+{
+	if (f.started || cfg->set.maillog == NULL)
+		return 0;
+	if ((f.seen == NULL && (f.seen = seen_new()) == NULL) ||
+	    (f.buf == NULL && (f.buf = malloc(BUF_MAX)) == NULL)) {
+		log_warnx("maillog: out of memory");
+		return -1;
+	}
+	/* the milter side starts recording now, before the first line */
+	atomic_store(&f.following, true);
+	atomic_store(&f.stop, false);
+	if (pthread_create(&f.thread, NULL, run, NULL) != 0) {
+		log_warnx("maillog: cannot start the log follower");
+		atomic_store(&f.following, false);
+		return -1;
+	}
+	f.started = true;
+	return 0;
+}
+
+/* follow_stop - the end: the rest of the log, the held lines, the state */
+void
+follow_stop(void)
+{
+	struct active *a;
+
+	if (!f.started)
+		return;
+	atomic_store(&f.stop, true);
+	pthread_join(f.thread, NULL);
+	f.started = false;
+	if ((a = rt_acquire()) != NULL && f.path[0] != '\0') {
+		drain(a->cfg->reg);
+		rotated(a->cfg->reg);
+		drain(a->cfg->reg);
+		settle(true);
+		save_state();
+		stats_maillog_state(rt_stats(), (unsigned long long)f.offset, 0);
+	}
+	rt_release(a);
+}
