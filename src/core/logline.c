@@ -228,6 +228,15 @@ logline_parse(const char *s, size_t len, struct logyear *y, struct logline *ll)
 	ll->pid = -1;
 	while (p < len && (s[p] == ' ' || s[p] == '\t'))
 		p++;
+	/* a syslog priority, as on the wire: "<22>" */
+	if (p + 2 < len && s[p] == '<' && ISDIGIT(s[p + 1])) {
+		size_t q = p + 1;
+
+		while (q < len && q - p < 5 && ISDIGIT(s[q]))
+			q++;
+		if (q < len && s[q] == '>')
+			p = q + 1;
+	}
 	if (iso_time(s + p, len - p, &tok, &ll->ms) ||
 	    bsd_time(s + p, len - p, &tok, y, &ll->ms)) {
 		ll->has_time = true;

@@ -7,6 +7,8 @@
  *	                                                     -o short-iso)
  *	Mar  7 12:00:01 <mail.info> mx1 sm-mta[123]: ...       (FreeBSD tag)
  *	Mar  7 12:00:01 mx1 sm-mta[123]: [ID 801593 mail.notice] ... (Solaris)
+ *	<22>Mar  7 12:00:01 sm-mta[123]: ...          (a priority, as sent to
+ *	                                              syslog; no host)
  *	postfix/smtp[123]: ...                        (no time, no host)
  *	postfix/postfix-script: ...                   (no pid)
  *

@@ -694,12 +694,21 @@ sendmail(const char *s, size_t n, struct maillog_rec *r)
 		return ML_NOTHING;
 	}
 	if (prefix(s, n, LIT("to=")) && sm_field(s, n, "stat=", &v)) {
-		struct ml_span to, mailer = { NULL, 0 };
+		struct ml_span to, mailer = { NULL, 0 }, reply = { NULL, 0 };
+		bool has_dsn = sm_field(s, n, "dsn=", &r->dsn) && r->dsn.n > 0;
 
+		/* a delivery names its mailer (older Sendmail) or a dsn=;
+		   "to=<r>, delay=, pri=, stat=TEXT" alone is the aftermath of
+		   a rejection at the end of DATA, already logged */
+		if (!sm_field(s, n, "mailer=", &mailer) && !has_dsn)
+			return ML_NOTHING;
 		sm_field(s, n, "to=", &to);
 		/* the value of stat= runs to the end of the line */
 		v.n = (size_t)(s + n - v.p);
-		if (sm_field(s, n, "dsn=", &r->dsn) && r->dsn.n > 0) {
+		/* 8.17 logs the remote server's reply in reply=, up to stat= */
+		if (sm_field(s, n, "reply=", &reply))
+			reply.n = (size_t)(v.p - 7 - reply.p);
+		if (has_dsn) {
 			if (r->dsn.p[0] == '2')
 				return ML_NOTHING;
 			r->action = r->dsn.p[0] == '4' ? MLA_TEMPFAIL : MLA_REJECT;
@@ -715,12 +724,14 @@ sendmail(const char *s, size_t n, struct maillog_rec *r)
 		/* a remote host has an address: "relay=mx. [ip]" */
 		if (sm_field(s, n, "relay=", &rel) && memchr(rel.p, '[', rel.n))
 			sm_relay(rel.p, rel.n, &r->remote_name, &r->remote_ip);
-		sm_field(s, n, "mailer=", &mailer);
 		if (prefix(v.p, v.n, LIT("Deferred: ")))
 			v.p += 10, v.n -= 10;
 		else if (prefix(v.p, v.n, LIT("Deferred")))
 			v.p += 8, v.n -= 8;
-		set_reply(r, v.p, v.n);
+		if (reply.p != NULL && reply.n > 0 && reply.n < n)
+			set_reply(r, reply.p, reply.n);
+		else
+			set_reply(r, v.p, v.n);
 		r->source = r->code[0] != '\0' && !(mailer.n == 5 &&
 		    memcmp(mailer.p, "local", 5) == 0) ? MLS_REMOTE : MLS_MTA;
 		return ML_EVENT;

@@ -360,6 +360,8 @@ rotated(const struct registry *reg)
 		consume(reg, true);
 		log_info("maillog: %s was rotated; reading the new file",
 		    f.path);
+		close_file();	/* if the new one cannot be read yet, the
+				   next ticks try again */
 		open_at(f.path, 0, 0, false);
 	} else if (st.st_size < f.offset) {
 		log_info("maillog: %s was truncated; reading from the top",

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """dnsd.py - a tiny authoritative DNS responder for the tests (UDP only).
 
-    dnsd.py PORT [--delay SECONDS] RECORD...
+    dnsd.py [ADDR:]PORT [--delay SECONDS] RECORD...
 
 RECORD is one of
     nullmx:DOMAIN            a single MX 0 "." (RFC 7505)
     mx:DOMAIN:PREF:HOST      an MX record (may be repeated)
+    a:NAME:IPV4              an A record (a DNSBL entry: 2.0.0.127.bl.example)
     servfail:DOMAIN          answer SERVFAIL
 Any other name gets NXDOMAIN.  --delay makes every answer late (a slow
-server).  It prints "ready" when listening and answers until killed.
+server).  It listens on 127.0.0.1 unless ADDR says otherwise, prints
+"ready" when listening and answers until killed.
 """
 import socket
 import struct
@@ -35,13 +37,14 @@ def parse_question(msg):
 
 
 def main():
-    port = int(sys.argv[1])
+    addr, _, port = sys.argv[1].rpartition(":")
+    addr, port = addr or "127.0.0.1", int(port)
     args = sys.argv[2:]
     delay = 0.0
     if args and args[0] == "--delay":
         delay = float(args[1])
         args = args[2:]
-    mx, servfail = {}, set()
+    mx, servfail, a = {}, set(), {}
     for rec in args:
         kind, rest = rec.split(":", 1)
         if kind == "nullmx":
@@ -51,8 +54,11 @@ def main():
             mx.setdefault(dom.lower(), []).append((int(pref), host))
         elif kind == "servfail":
             servfail.add(rest.lower())
+        elif kind == "a":
+            name, ip = rest.rsplit(":", 1)
+            a.setdefault(name.lower(), []).append(ip)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", port))
+    sock.bind((addr, port))
     print("ready", flush=True)
     while True:
         msg, peer = sock.recvfrom(4096)
@@ -63,6 +69,12 @@ def main():
         flags, answers = 0x8400, []          # response, authoritative
         if name in servfail:
             flags |= 2
+        elif name in a:
+            if qtype == 1:
+                for ip in a[name]:
+                    rdata = socket.inet_aton(ip)
+                    answers.append(b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300,
+                                                              len(rdata)) + rdata)
         elif name in mx:
             if qtype == 15:
                 for pref, host in mx[name]:

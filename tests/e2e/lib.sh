@@ -223,7 +223,14 @@ CF
 		printf '%s\n' "${POSTFIX_MASTER_EXTRA:-}"
 	} > "$pf/etc/master.cf"
 	postfix -c "$pf/etc" check >>"$T/postfix-check.log" 2>&1 || true
-	if ! postfix -c "$pf/etc" start >>"$T/postfix-check.log" 2>&1; then
+	# POSTFIX_RESOLV: a resolv.conf for Postfix alone (its own mount
+	# namespace), to send its DNS queries to the test DNS server
+	if [ -n "${POSTFIX_RESOLV:-}" ]; then
+		set -- unshare -m sh -c "mount --bind '$POSTFIX_RESOLV' /etc/resolv.conf && exec postfix -c '$pf/etc' start"
+	else
+		set -- postfix -c "$pf/etc" start
+	fi
+	if ! "$@" >>"$T/postfix-check.log" 2>&1; then
 		echo "# postfix did not start:"
 		sed 's/^/#   /' "$T/postfix-check.log"
 		return 1

@@ -31,6 +31,10 @@ maillog_file_prefixes = /var, /dev/stdout, $(dirname "$1")
 maillog_file = $1/maillog
 smtputf8_enable = no
 CF
+	# readable by esc-milter's user (postlogd keeps the mode of a file
+	# that exists)
+	: > "$1/maillog"
+	chmod 644 "$1/maillog"
 }
 
 postfix_master_cf() {

@@ -47,6 +47,8 @@ main(void)
 		    "2026-03-01T10:00:00.000Z", "host", "sm-mta", 5, "m" },
 		{ "Mar  1 10:00:00 host sm-mta[5]: [ID 801593 mail.notice] k8: m", true,
 		    "2026-03-01T10:00:00.000Z", "host", "sm-mta", 5, "k8: m" },
+		{ "<22>Mar  1 10:00:00 sendmail[5]: k8: m", true,
+		    "2026-03-01T10:00:00.000Z", "", "sendmail", 5, "k8: m" },
 		{ "postfix/smtp[30582]: QID: to=<a@b>", true, "", "", "postfix/smtp",
 		    30582, "QID: to=<a@b>" },
 		{ " postfix/smtp[1]: m", true, "", "", "postfix/smtp", 1, "m" },

@@ -257,6 +257,15 @@ static const struct {
 	    "relay=local, dsn=5.1.1, stat=User unknown", ML_EVENT,
 	    "reject mta outbound - - - to=u@x dsn=5.1.1 qid=j78ASk4e013165 | "
 	    "User unknown" },
+	{ "sendmail", "6B25TGue003904: to=<ok@dest.example>, delay=00:00:00, pri=60026, "
+	    "stat=SPF validation failed", ML_NOTHING, "" },
+	{ "sendmail", "6B25TGuf003904: to=<auth-fail@remote.example>, delay=00:00:00, "
+	    "xdelay=00:00:00, mailer=esmtp, pri=30026, relay=[127.0.0.1] [127.0.0.1], "
+	    "dsn=5.2.0, reply=550 5.7.26 This mail has been blocked, because, stat=Service "
+	    "unavailable", ML_EVENT,
+	    "reject remote outbound - 550 5.7.26 to=auth-fail@remote.example "
+	    "remote=-[127.0.0.1] dsn=5.2.0 qid=6B25TGuf003904 | This mail has been blocked, "
+	    "because" },
 	{ "sm-mta", "j78ASk4e013165: to=<u@x>, delay=00:00:01, mailer=esmtp, pri=1, "
 	    "relay=mx. [1.2.3.4], dsn=2.0.0, stat=Sent (ok)", ML_NOTHING, "" },
 	{ "sm-mta", "j6KKHo2d007818: rejecting commands from sv.e103gng.com [66.62.19.10] due "

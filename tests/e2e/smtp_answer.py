@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""smtp_answer.py PORT - an SMTP server that answers as a remote server
+would answer our mail: 250 to everything, except at the end of DATA
+
+    a recipient starting "auth-fail"   550-5.7.26 ... (three lines), as
+                                       Gmail refuses unauthenticated mail
+    a recipient starting "rate"        421-4.7.28 ... (two lines), then it
+                                       closes the connection
+    a recipient starting "nouser"      550 5.1.1 at RCPT
+
+It prints "ready" when listening and serves until killed.
+"""
+import socket
+import sys
+import threading
+
+
+def serve(c):
+    f = c.makefile("rb")
+    rcpts = []
+
+    def say(s):
+        c.sendall(s.encode() + b"\r\n")
+
+    say("220 remote.test.example ESMTP")
+    while True:
+        line = f.readline()
+        if not line:
+            break
+        cmd = line.decode("latin-1").strip()
+        verb = cmd[:4].upper()
+        if verb in ("EHLO", "HELO"):
+            say("250-remote.test.example")
+            say("250 8BITMIME")
+        elif verb == "MAIL":
+            rcpts = []
+            say("250 2.1.0 Ok")
+        elif verb == "RCPT":
+            addr = cmd.split(":", 1)[1].strip(" <>").lower()
+            if addr.startswith("nouser"):
+                say("550 5.1.1 <%s>: Recipient address rejected: User unknown" % addr)
+            else:
+                rcpts.append(addr)
+                say("250 2.1.5 Ok")
+        elif verb == "DATA":
+            say("354 End data with <CR><LF>.<CR><LF>")
+            while True:
+                d = f.readline()
+                if not d or d in (b".\r\n", b".\n"):
+                    break
+            if any(r.startswith("auth-fail") for r in rcpts):
+                say("550-5.7.26 This mail has been blocked because the sender is")
+                say("550-5.7.26 unauthenticated. Gmail requires all senders to")
+                say("550 5.7.26 authenticate with either SPF or DKIM. - gsmtp")
+            elif any(r.startswith("rate") for r in rcpts):
+                say("421-4.7.28 Our system has detected an unusual rate of")
+                say("421 4.7.28 unsolicited mail originating from your IP address.")
+                break
+            else:
+                say("250 2.0.0 Ok: queued")
+        elif verb == "QUIT":
+            say("221 2.0.0 Bye")
+            break
+        elif verb == "RSET" or verb == "NOOP":
+            say("250 2.0.0 Ok")
+        else:
+            say("502 5.5.2 Error: command not recognized")
+    c.close()
+
+
+def main():
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", int(sys.argv[1])))
+    ls.listen(16)
+    print("ready", flush=True)
+    while True:
+        c, _ = ls.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
