@@ -384,8 +384,9 @@ delivery_detail(const char *s, size_t n, struct maillog_rec *r)
 	end = s + n;
 	r->source = MLS_MTA;
 	if (prefix(s, n, LIT("host ")) &&
-	    ((p = find(s, n, LIT(" said: "))) != NULL ||
-	    (p = find(s, n, LIT(" refused to talk to me: "))) != NULL)) {
+	    (((p = find(s + 4, n - 4, LIT(" said: "))) != NULL ||
+	    (p = find(s + 4, n - 4, LIT(" refused to talk to me: "))) != NULL)) &&
+	    p >= s + 5) {
 		bool said = p[1] == 's';
 		const char *reply = p + (said ? 7 : 24);
 
@@ -414,7 +415,8 @@ delivery_detail(const char *s, size_t n, struct maillog_rec *r)
 		r->stage = "connect";
 	} else if ((prefix(s, n, LIT("lost connection with ")) ||
 	    prefix(s, n, LIT("conversation with "))) &&
-	    (p = find(s, n, LIT(" while "))) != NULL) {
+	    (p = find(s + (s[0] == 'l' ? 21 : 18), n - (s[0] == 'l' ? 21 : 18),
+	    LIT(" while "))) != NULL) {
 		const char *name = s + (s[0] == 'l' ? 21 : 18);
 		const char *sp2 = memchr(name, ' ', (size_t)(p - name));
 

@@ -278,6 +278,25 @@ stats_now() {
 	wait_for 30 test -s "$T/out/esc.prom"
 }
 
+# maillog_caught_up LOG - the daemon's log follower has read all of LOG and
+# holds no line (from the statistics it writes on SIGUSR2; wait_for it)
+maillog_caught_up() {
+	kill -USR2 "$MILTER_PID" 2>/dev/null
+	[ -s "$T/out/stats.json" ] && jq -e --argjson size "$(stat -c %s "$1")" \
+	    '.maillog_offset == $size and .maillog_pending == 0' "$T/out/stats.json" >/dev/null
+}
+
+# schema_ok FILE NAME - the events in FILE match docs/events.schema.json
+schema_ok() {
+	if "$PY" -c 'import jsonschema' 2>/dev/null; then
+		run "$PY" "$top_srcdir/tests/e2e/check_events.py" \
+		    "$top_srcdir/docs/events.schema.json" "$1"
+		is "$rc" 0 "$2"
+	else
+		ok 0 "# SKIP python3-jsonschema not installed"
+	fi
+}
+
 # events FILTER - every event made so far, selected
 events() {
 	flush_events

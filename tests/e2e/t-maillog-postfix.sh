@@ -146,21 +146,10 @@ is "$(jq -c "select(.direction == \"outbound\") | $view" "$T/maillog.json" | sor
     "esc maillog: our own mail refused (a multi-line 550 5.7.26 read as one reply), deferred (421 4.7.28), nobody listening, unknown local user"
 is "$(jq -r '.log.line' "$T/maillog.json" | while read -r n; do sed -n "${n}p" "$ML"; done | grep -c -E 'reject|status=|discard|hold')" \
     "$(wc -l < "$T/maillog.json" | tr -d ' ')" "every event's log.line is the line it came from"
-if "$PY" -c 'import jsonschema' 2>/dev/null; then
-	run "$PY" "$top_srcdir/tests/e2e/check_events.py" "$top_srcdir/docs/events.schema.json" "$T/maillog.json"
-	is "$rc" 0 "esc maillog's events match the schema"
-else
-	ok 0 "# SKIP python3-jsonschema not installed"
-fi
+schema_ok "$T/maillog.json" "esc maillog's events match the schema"
 
 # The daemon followed the same log: each rejection once.
-# caught_up - the follower has read the whole file and holds nothing
-caught_up() {
-	kill -USR2 "$MILTER_PID" 2>/dev/null
-	[ -s "$T/out/stats.json" ] && jq -e --argjson size "$(stat -c %s "$ML")" \
-	    '.maillog_offset == $size and .maillog_pending == 0' "$T/out/stats.json" >/dev/null
-}
-wait_for 60 caught_up
+wait_for 60 maillog_caught_up "$ML"
 flush_events
 dview='[(if .log then "log" else "milter" end), .source, .program // "-", .action, .stage, .reply.xcode, .recipient, .rule]'
 is "$(events "select(.event == \"reply\") | $dview" | sort)" \
@@ -198,14 +187,14 @@ printf 'EHLO listed.test\nMAIL FROM:<a@src.example>\nRCPT TO:<while-down@dest.ex
     "$PY" "$SMTPC" --source 127.0.0.66 "127.0.0.1:$XPORT" > /dev/null
 wait_for 60 grep -q 'to=<while-down@dest.example>' "$ML"
 milter_start || exit 1
-wait_for 60 caught_up
+wait_for 60 maillog_caught_up "$ML"
 is "$(events 'select(.event == "reply" and .program == "postscreen") | .recipient' | sort | tr '\n' ' ')" \
     '"ok@dest.example" "while-down@dest.example" ' "after a restart: the line written while stopped is counted, the earlier ones not again"
 
 # A reload, then `postfix logrotate`: nothing lost, nothing twice.
 kill -HUP "$MILTER_PID"
 printf 'EHLO bad-helo.example\nQUIT\n' | smtp > /dev/null
-wait_for 60 caught_up
+wait_for 60 maillog_caught_up "$ML"
 is "$(events 'select(.event == "reply" and .stage == "helo") | .source' | wc -l | tr -d ' ')" 2 "after a reload: the new HELO rejection once, the old one not again"
 postfix -c "$POSTFIX_ETC" logrotate >> "$T/postfix-check.log" 2>&1
 wait_for 30 sh -c "ls '$T/pf/' | grep -q '^maillog\.[0-9]'"
@@ -215,7 +204,7 @@ wait_for 60 grep -q 'to=<after-rotate@dest.example>' "$ML"
 # postlogd makes the new file for root alone; a log rotation sets its
 # owner and mode (logrotate's "create 0640 root adm" on Debian)
 chmod 644 "$ML"
-wait_for 60 caught_up
+wait_for 60 maillog_caught_up "$ML"
 is "$(events 'select(.event == "reply" and .program == "postscreen") | .recipient' | sort | tr '\n' ' ')" \
     '"after-rotate@dest.example" "ok@dest.example" "while-down@dest.example" ' "after postfix logrotate: the new file is followed"
 like "$(cat "$T/milter.log")" 'maillog: .*maillog was rotated; reading the new file' "the rotation is logged"

@@ -279,6 +279,17 @@ static const struct {
 	{ "postfix/smtpd", "NOQUEUE: reject: RCPT frm x[1.2.3.4]: 550 x", ML_DAMAGED, "" },
 };
 
+/* set - a logline of prog and msg, nothing else */
+static void
+set(struct logline *ll, const char *prog, const char *msg)
+{
+	memset(ll, 0, sizeof *ll);
+	ll->prog = prog;
+	ll->proglen = strlen(prog);
+	ll->msg = msg;
+	ll->msglen = strlen(msg);
+}
+
 int
 main(void)
 {
@@ -290,11 +301,7 @@ main(void)
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		enum ml_result res;
 
-		memset(&ll, 0, sizeof ll);
-		ll.prog = t[i].prog;
-		ll.proglen = strlen(t[i].prog);
-		ll.msg = t[i].msg;
-		ll.msglen = strlen(t[i].msg);
+		set(&ll, t[i].prog, t[i].msg);
 		res = maillog_parse(&ll, MLM_AUTO, &r);
 		is_int(res, t[i].res, "result: %s: %.60s", t[i].prog, t[i].msg);
 		if (res != ML_EVENT || t[i].res != ML_EVENT)
@@ -304,62 +311,43 @@ main(void)
 	}
 
 	/* --mta keeps one MTA's lines */
-	ll.prog = "sm-mta";
-	ll.proglen = 6;
-	ll.msg = t[0].msg;
-	ll.msglen = strlen(t[0].msg);
+	set(&ll, "sm-mta", t[0].msg);
 	is_int(maillog_parse(&ll, MLM_POSTFIX, &r), ML_NOT_MTA, "--mta postfix: Sendmail's lines are another program's");
-	ll.prog = "postfix/smtpd";
-	ll.proglen = 13;
+	set(&ll, "postfix/smtpd", t[0].msg);
 	is_int(maillog_parse(&ll, MLM_SENDMAIL, &r), ML_NOT_MTA, "--mta sendmail: Postfix's lines are another program's");
-	ll.prog = "postfixx";
-	ll.proglen = 8;
+	set(&ll, "postfixx", t[0].msg);
 	is_int(maillog_parse(&ll, MLM_AUTO, &r), ML_NOT_MTA, "postfixx is not Postfix");
 
 	/* the keys the daemon matches its own events with */
-	ll.prog = "postfix/smtpd";
-	ll.proglen = 13;
-	ll.msg = t[0].msg;
-	ll.msglen = strlen(t[0].msg);
+	set(&ll, "postfix/smtpd", t[0].msg);
 	maillog_parse(&ll, MLM_AUTO, &r);
 	maillog_key(&r, 0, key, sizeof key);
 	is_str(key, "mta|rcpt|5.7.1|x@example.com", "key: smtpd's RCPT reject");
 	maillog_key_make("mta", "rcpt", "5.7.1", "X@Example.COM", 13, got, sizeof got);
 	is_str(got, key, "the daemon's key for the same rejection (case folded)");
-	ll.msg = "QID2: milter-reject: END-OF-MESSAGE from m[10.0.0.3]: 5.7.1 x; from=<a@b> "
-	    "to=<c@d> proto=ESMTP helo=<h>";
-	ll.msglen = strlen(ll.msg);
-	ll.prog = "postfix/cleanup";
-	ll.proglen = 15;
+	set(&ll, "postfix/cleanup", "QID2: milter-reject: END-OF-MESSAGE from m[10.0.0.3]: 5.7.1 x; "
+	    "from=<a@b> to=<c@d> proto=ESMTP helo=<h>");
 	maillog_parse(&ll, MLM_AUTO, &r);
 	maillog_key(&r, 0, key, sizeof key);
 	is_str(key, "milter|msg|5.7.1|", "key: a milter's reject at the end of the message");
 	maillog_key_make("milter", "header", "5.7.1", NULL, 0, got, sizeof got);
 	is_str(got, key, "the daemon's key for a header rule's reply");
-	ll.prog = "postfix/postscreen";
-	ll.proglen = 18;
-	ll.msg = t[19].msg;
-	ll.msglen = strlen(ll.msg);
+	set(&ll, "postfix/postscreen", t[19].msg);
 	maillog_parse(&ll, MLM_AUTO, &r);
 	is_int(maillog_key(&r, 0, key, sizeof key), 0, "postscreen: no key (no milter sees it)");
 
 	/* the remote domain */
-	ll.prog = "postfix/smtp";
-	ll.proglen = 12;
-	ll.msg = "Q: to=<u@x.example>, relay=mx1.mail.example.co.uk[1.2.3.4]:25, dsn=5.0.0, "
-	    "status=bounced (host mx1.mail.example.co.uk[1.2.3.4] said: 550 no)";
-	ll.msglen = strlen(ll.msg);
+	set(&ll, "postfix/smtp", "Q: to=<u@x.example>, relay=mx1.mail.example.co.uk[1.2.3.4]:25, dsn=5.0.0, "
+	    "status=bounced (host mx1.mail.example.co.uk[1.2.3.4] said: 550 no)");
 	maillog_parse(&ll, MLM_AUTO, &r);
 	maillog_remote_domain(&r, 0, dom, sizeof dom);
 	is_str(dom, "example.co.uk", "remote domain: a country's second level kept");
-	ll.msg = "Q: to=<u@x.example>, relay=127.0.0.1[127.0.0.1]:25, dsn=5.0.0, "
-	    "status=bounced (host 127.0.0.1[127.0.0.1] said: 550 no)";
-	ll.msglen = strlen(ll.msg);
+	set(&ll, ll.prog, "Q: to=<u@x.example>, relay=127.0.0.1[127.0.0.1]:25, dsn=5.0.0, "
+	    "status=bounced (host 127.0.0.1[127.0.0.1] said: 550 no)");
 	maillog_parse(&ll, MLM_AUTO, &r);
 	maillog_remote_domain(&r, 0, dom, sizeof dom);
 	is_str(dom, "127.0.0.1", "remote domain: an address is kept whole");
-	ll.msg = "Q: to=<u@X.Example>, relay=local, dsn=5.1.1, status=bounced (unknown user)";
-	ll.msglen = strlen(ll.msg);
+	set(&ll, ll.prog, "Q: to=<u@X.Example>, relay=local, dsn=5.1.1, status=bounced (unknown user)");
 	maillog_parse(&ll, MLM_AUTO, &r);
 	maillog_remote_domain(&r, 0, dom, sizeof dom);
 	is_str(dom, "x.example", "remote domain: no remote host, the recipient's domain");
