@@ -63,6 +63,9 @@ struct settings {
 	char		*maillog;		/* the MTA's log to follow; NULL none */
 	char		*maillog_state;		/* where the follower keeps its place */
 	enum maillog_mta maillog_mta;		/* whose lines it reads */
+	char		*prometheus_listen;	/* "127.0.0.1:9464"; NULL none */
+	struct sockaddr_storage prometheus_addr;
+	socklen_t	 prometheus_addrlen;
 };
 
 struct hdr_watch {

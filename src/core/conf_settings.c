@@ -325,6 +325,59 @@ p_registry(struct settings *s, const char *v, char *why, size_t whylen)
 	return str_set(&s->registry, v);
 }
 
+/* p_prometheus_listen - "none", "IPv4:PORT", "[IPv6]:PORT" */
+static int
+p_prometheus_listen(struct settings *s, const char *v, char *why,
+    size_t whylen)
+{
+	char host[64];
+	const char *colon;
+	unsigned long port;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&s->prometheus_addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->prometheus_addr;
+
+	if (*v == '\0' || str_caseeq(v, "none")) {
+		free(s->prometheus_listen);
+		s->prometheus_listen = NULL;
+		return 0;
+	}
+	memset(&s->prometheus_addr, 0, sizeof s->prometheus_addr);
+	if (v[0] == '[') {
+		const char *e = strchr(v, ']');
+
+		if (e == NULL || e[1] != ':' || (size_t)(e - v - 1) >= sizeof host)
+			goto bad;
+		memcpy(host, v + 1, (size_t)(e - v - 1));
+		host[e - v - 1] = '\0';
+		colon = e + 1;
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
+			goto bad;
+		in6->sin6_family = AF_INET6;
+		s->prometheus_addrlen = sizeof *in6;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL ||
+		    (size_t)(colon - v) >= sizeof host)
+			goto bad;
+		memcpy(host, v, (size_t)(colon - v));
+		host[colon - v] = '\0';
+		if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
+			goto bad;
+		in4->sin_family = AF_INET;
+		s->prometheus_addrlen = sizeof *in4;
+	}
+	if (str_parse_uint(colon + 1, 65535, &port) < 0 || port == 0)
+		goto bad;
+	if (s->prometheus_addr.ss_family == AF_INET)
+		in4->sin_port = htons((uint16_t)port);
+	else
+		in6->sin6_port = htons((uint16_t)port);
+	return str_set(&s->prometheus_listen, v);
+bad:
+	snprintf(why, whylen, "write none, ADDRESS:PORT (127.0.0.1:9464) or "
+	    "[IPv6]:PORT, with an IP address, not a host name");
+	return -1;
+}
+
 /* p_resolver - "system", "IP", "IP:PORT", "[IPv6]:PORT" */
 static int
 p_resolver(struct settings *s, const char *v, char *why, size_t whylen)
@@ -424,6 +477,7 @@ static const struct setting settings[] = {
 	{ "maillog", p_maillog, "none" },
 	{ "maillog_state", p_maillog_state, "none" },
 	{ "maillog_mta", p_maillog_mta, "auto" },
+	{ "prometheus_listen", p_prometheus_listen, "none" },
 	{ NULL, NULL, NULL },
 };
 /* "include" is handled by the reader, not here. */
@@ -504,6 +558,7 @@ conf_settings_free(struct settings *s)
 	free(s->host_name);
 	free(s->maillog);
 	free(s->maillog_state);
+	free(s->prometheus_listen);
 }
 
 /* conf_settings_defaults - every setting at its default value; -1 on ENOMEM */

@@ -31,6 +31,7 @@
 #include "footprint.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "negotiate.h"
 #include "runtime.h"
 #include "signals.h"
@@ -279,7 +280,8 @@ main(int argc, char **argv)
 	struct config *cfg;
 	struct stat st;
 	const char *upath;
-	int ch, rc;
+	char why[512], prom[128] = "";
+	int ch, rc, mfd = -1;
 
 	while ((ch = getopt(argc, argv, "c:fhnp:u:P:V")) != -1) {
 		switch (ch) {
@@ -376,6 +378,13 @@ main(int argc, char **argv)
 		    "may take up to 5 s and cuts the sessions in flight");
 	else if (upath == NULL && listener_nodelay(&listener) < 0)
 		log_warn("cannot set TCP_NODELAY on %s", cfg->set.socket);
+	/* The Prometheus listener, bound now: a port that cannot be had
+	   stops the start with a message on the terminal. */
+	if (cfg->set.prometheus_listen != NULL &&
+	    (mfd = metrics_bind(&cfg->set, why, sizeof why)) < 0)
+		fatalx("%s", why);
+	if (cfg->set.prometheus_listen != NULL)
+		snprintf(prom, sizeof prom, "%s", cfg->set.prometheus_listen);
 
 	if (!foreground) {
 		if (cfg->set.log_kind == LOGK_STDOUT)
@@ -396,6 +405,8 @@ main(int argc, char **argv)
 	diag_list_free(&diags);
 	if (signals_start(stop) < 0)
 		fatalx("cannot start the signal thread");
+	if (mfd >= 0 && metrics_start(mfd) < 0)
+		fatalx("cannot serve GET /metrics on %s", prom);
 
 	rc = smfi_main();
 
@@ -406,6 +417,7 @@ main(int argc, char **argv)
 	pthread_mutex_unlock(&stop_lock);
 	log_info("stopping");
 	signals_stop();
+	metrics_stop();
 	rt_stop();
 	if (pidfile != NULL)
 		(void)unlink(pidfile);

@@ -15,6 +15,7 @@
 #include "event.h"
 #include "follow.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "runtime.h"
 #include "sink.h"
 #include "strutil.h"
@@ -173,6 +174,13 @@ config_event(const struct active *a, const char *reason, bool ok,
 	rt_event(ev);
 }
 
+/* same_str - equal strings, or both NULL */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* activate - publish a configuration */
 static int
 activate(struct config *cfg, struct diag_list *diags, const char *reason)
@@ -207,7 +215,13 @@ activate(struct config *cfg, struct diag_list *diags, const char *reason)
 	old = cur;
 	cur = a;
 	pthread_mutex_unlock(&cur_lock);
+	if (old != NULL && !same_str(old->cfg->set.prometheus_listen,
+	    cfg->set.prometheus_listen))
+		log_warnx("prometheus_listen changed to %s: it takes effect when "
+		    "esc-milter restarts", cfg->set.prometheus_listen ?
+		    cfg->set.prometheus_listen : "none");
 	rt_release(old);
+	metrics_registry(registry_source(cfg->reg), registry_date(cfg->reg));
 	(void)follow_start(cfg);	/* when a log is named first */
 	return 0;
 }

@@ -168,22 +168,42 @@ milter_conf() {
 # ESC_VALGRIND=1 runs the daemon under valgrind (memcheck: errors and
 # definite or indirect leaks are failures, checked by e2e_done).
 milter_start() {
-	local vg=() wait=30
+	milter_spawn "$T/esc.conf" "$MPORT" "$T/milter.pid" "$@" || return 1
+	MILTER_PID=$SPAWNED_PID
+}
+
+# milter_spawn CONF PORT PIDFILE [ARGS] - an esc-milter (under valgrind
+# with ESC_VALGRIND) that listens on PORT, its pid in SPAWNED_PID; its
+# output goes to $T/milter.log, which e2e_done checks
+milter_spawn() {
+	local conf=$1 port=$2 pidfile=$3 vg=() wait=30
+	shift 3
 	if [ -n "${ESC_VALGRIND:-}" ]; then
 		# valgrind cannot follow PCRE2's JIT code (false reports)
-		grep -q '^regex_jit' "$T/esc.conf" || sed -i '1i regex_jit = no' "$T/esc.conf"
+		grep -q '^regex_jit' "$conf" || sed -i '1i regex_jit = no' "$conf"
 		vg=(valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full
 		    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 		    --num-callers=30 --log-file="$T/valgrind.%p.log")
 	fi
-	"${vg[@]}" "$MILTER" -f -c "$T/esc.conf" -u nobody -P "$T/milter.pid" "$@" \
+	"${vg[@]}" "$MILTER" -f -c "$conf" -u nobody -P "$pidfile" "$@" \
 	    >>"$T/milter.log" 2>&1 &
-	MILTER_PID=$!
-	if ! wait_until "$wait" port_open "$MPORT"; then
+	SPAWNED_PID=$!
+	if ! wait_until "$wait" port_open "$port"; then
 		echo "# esc-milter did not start:"
 		sed 's/^/#   /' "$T/milter.log"
 		return 1
 	fi
+}
+
+# milter_reap PID - stop an esc-milter started with milter_spawn; its
+# exit status counts in e2e_done like the main one's
+milter_reap() {
+	local rc
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	rc=$?
+	MILTER_STOPS=$(( ${MILTER_STOPS:-0} + 1 ))
+	[ "$rc" = 0 ] || MILTER_BAD_EXIT="${MILTER_BAD_EXIT:-} $rc"
 }
 
 milter_stop() {

@@ -69,6 +69,13 @@ static const struct {
 	{ "bad on_error", "on_error = ignore\n", "1:error:bad-value" },
 	{ "ipv6 resolver", "resolver = [2001:db8::1]:53\n", "1:error:bad-value" },
 	{ "bad resolver", "resolver = dns.example\n", "1:error:bad-value" },
+	{ "prometheus_listen without a port", "prometheus_listen = 127.0.0.1\n", "1:error:bad-value" },
+	{ "prometheus_listen port 0", "prometheus_listen = 127.0.0.1:0\n", "1:error:bad-value" },
+	{ "prometheus_listen port too big", "prometheus_listen = 127.0.0.1:65536\n", "1:error:bad-value" },
+	{ "prometheus_listen host name", "prometheus_listen = localhost:9464\n", "1:error:bad-value" },
+	{ "prometheus_listen IPv6 without brackets", "prometheus_listen = ::1:9464\n", "1:error:bad-value" },
+	{ "relative maillog", "maillog = mail.log\n", "1:error:bad-value" },
+	{ "bad maillog_mta", "maillog_mta = exim\n", "1:error:bad-value" },
 	{ "missing registry", "registry = /nonexistent/registry.csv\n", "1:error:registry" },
 	{ "relative registry", "registry = registry.csv\n", "1:error:bad-value" },
 	{ "header prefix with colon", "header_prefix = X:\n", "1:error:bad-value" },
@@ -135,8 +142,14 @@ static const struct {
 	  "mode = enforce\nregistry = builtin\non_error = continue\n"
 	  "resolver = 127.0.0.1:5353\ndns_timeout = 2\ndns_cache_size = 100\n"
 	  "body_scan_limit = 256K\nheader_scan_limit = 8K\nregex_match_limit = 5000\n"
-	  "regex_depth_limit = 500\nevent_queue = 1000\nhost_name = mx1\nallow_root = no\n",
+	  "regex_depth_limit = 500\nevent_queue = 1000\nhost_name = mx1\nallow_root = no\n"
+	  "shutdown_timeout = 30s\nmaillog = /var/log/mail.log\n"
+	  "maillog_state = /var/lib/esc/maillog.state\nmaillog_mta = postfix\n"
+	  "prometheus_listen = 127.0.0.1:9464\n",
 	  NULL, 0 },
+	{ "prometheus_listen IPv6", "prometheus_listen = [::1]:9464\n", NULL, 0 },
+	{ "maillog without state", "maillog = /var/log/mail.log\n", "1:warning:maillog-state", 0 },
+	{ "prometheus_listen all addresses", "prometheus_listen = 0.0.0.0:9464\n", NULL, 0 },
 	{ "every condition",
 	  "rule a\n if = client-ip in 192.0.2.0/24, 2001:db8::/32\n reply = 550 5.7.1 x\n"
 	  "rule b\n if = client-name = unknown\n if = not authenticated\n reply = 450 4.7.25\n"
