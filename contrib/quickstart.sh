@@ -102,6 +102,21 @@ sendmail_rig() {
 	bash tests/e2e/sendmail-rig.sh || say "could not fetch Sendmail; its tests will skip"
 }
 
+# sarif_tool - Microsoft's SARIF validator for the esc lint SARIF test
+sarif_tool() {
+	[ "${ESC_NO_APT:-0}" = 1 ] && return 0
+	command -v npm >/dev/null || deps_npm
+	command -v npm >/dev/null || return 0
+	bash tests/cli/sarif-tool.sh || say "could not fetch the SARIF validator; its test will skip"
+}
+
+# deps_npm - npm from Debian, when the machine has none
+deps_npm() {
+	command -v apt-get >/dev/null || return 0
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends npm >/dev/null 2>&1 || true
+}
+
 build() {
 	deps
 	say "configuring"
@@ -145,6 +160,7 @@ failing_logs() {
 test_() {
 	build
 	sendmail_rig
+	sarif_tool
 	use_shared
 	say "running make check"
 	if ! make -j"$(nproc)" check; then
@@ -178,6 +194,7 @@ side_build() {
 	shift
 	deps
 	sendmail_rig
+	sarif_tool
 	say "copying the sources to $d"
 	copy_tree "$d"
 	cd "$d"

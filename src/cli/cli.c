@@ -90,10 +90,14 @@ common(struct cli *c, int key, const char *arg, const char *usage)
 		else if (strcmp(arg, "csv") == 0 && c->cmd &&
 		    strcmp(c->cmd, "report") == 0)
 			c->format = FMT_CSV;
+		else if (strcmp(arg, "sarif") == 0 && c->cmd &&
+		    strcmp(c->cmd, "lint") == 0)
+			c->format = FMT_SARIF;
 		else {
 			cli_usage_error(c, "--format must be text or json%s, "
 			    "not \"%s\"", c->cmd && strcmp(c->cmd, "report") == 0 ?
-			    " or csv" : "", arg);
+			    " or csv" : c->cmd && strcmp(c->cmd, "lint") == 0 ?
+			    " or sarif" : "", arg);
 			return -1;
 		}
 		return 0;

@@ -24,6 +24,7 @@ enum out_format {
 	FMT_TEXT,
 	FMT_JSON,
 	FMT_CSV,	/* esc report only */
+	FMT_SARIF,	/* esc lint only */
 };
 
 struct cli {

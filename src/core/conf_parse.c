@@ -23,36 +23,11 @@
 #include <sys/stat.h>
 
 #include "conf_int.h"
+#include "file.h"
 #include "strutil.h"
 
 #define CONF_MAX_FILE	(16 * 1024 * 1024)
 #define CONF_MAX_LINE	(64 * 1024)
-
-/* read_all - a whole file; NULL with errno */
-static char *
-read_all(const char *path, size_t *len)
-{
-	struct stat st;
-	FILE *fp;
-	char *buf;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONF_MAX_FILE) {
-		fclose(fp);
-		errno = EFBIG;
-		return NULL;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		fclose(fp);
-		return NULL;
-	}
-	*len = fread(buf, 1, (size_t)st.st_size, fp);
-	buf[*len] = '\0';
-	fclose(fp);
-	return buf;
-}
 
 /* do_include - expand the glob and read each file in order */
 static void
@@ -206,7 +181,7 @@ conf_read_file(struct builder *b, const char *path, int depth,
 		return conf_error(b, from_file, from_line, "include", "includes "
 		    "nested more than %d deep (a loop?) at %s",
 		    CONF_MAX_INCLUDE_DEPTH, path);
-	if ((buf = read_all(path, &len)) == NULL)
+	if ((buf = file_read(path, CONF_MAX_FILE, &len)) == NULL)
 		return conf_error(b, from_file ? from_file : path, from_line,
 		    "file", "cannot read %s: %s", path,
 		    errno == EFBIG ? "not a regular file of at most 16 MB" :

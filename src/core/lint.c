@@ -176,10 +176,13 @@ lint_add(struct lint_ctx *c, const struct lline *l, size_t off,
 {
 	char msg[DIAG_MSG_LEN];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (c->used_as != NULL && n >= 0 && (size_t)n < sizeof msg)
+		snprintf(msg + n, sizeof msg - (size_t)n, " (as %s)", c->used_as);
 	return diag_add(c->diags, c->file, lline_line(l, off), lline_col(l, off),
 	    sev, id, "%s", msg);
 }
@@ -448,47 +451,197 @@ lint_detect(const char *buf, size_t len, const char *name)
 	return (enum lint_type)best;
 }
 
-/* lint_table_kind - header/body checks, DSN filters, RBL replies, access */
-enum table_kind
-lint_table_kind(const char *buf, size_t len, const char *name)
+/* Evidence that one table line gives about how the table is used. */
+struct evidence {
+	int	 lines;		/* active entries */
+	int	 regex;		/* /pattern/ entries */
+	int	 header;	/* patterns that start with a header name */
+	int	 ipkey;		/* keys that are IP addresses or CIDR blocks */
+	int	 access;	/* OK, DUNNO, PERMIT, 4NN/5NN, restrictions */
+	int	 checks;	/* IGNORE, REPLACE, PREPEND, WARN, HOLD, ... */
+	int	 rbl;		/* $rbl_code templates */
+	int	 dsn;		/* values that start with X.Y.Z */
+};
+
+/* header_pattern - /^Name:/, /^\s*Name:/, /^(A|B):/ */
+static bool
+header_pattern(const char *p, size_t n)
+{
+	size_t k = 2;
+
+	if (n < 4 || p[1] != '^')
+		return false;
+	if (k + 3 <= n && strncmp(p + k, "\\s*", 3) == 0)
+		k += 3;
+	else if (k + 12 <= n && strncmp(p + k, "[[:space:]]*", 12) == 0)
+		k += 12;
+	if (k >= n || !(isalpha((unsigned char)p[k]) || p[k] == '('))
+		return false;
+	while (k < n && (isalnum((unsigned char)p[k]) || p[k] == '-' ||
+	    p[k] == '(' || p[k] == '|' || p[k] == ')' || p[k] == '?' ||
+	    p[k] == '_'))
+		k++;
+	return k < n && p[k] == ':';
+}
+
+/* ip_key - 192.0.2.1, 192.0.2, 192.0.2.0/24, 2001:db8::/32, [::1] */
+static bool
+ip_key(const char *p, size_t n)
+{
+	size_t k, dig = 0;
+
+	if (n > 0 && p[0] == '!')
+		return false;
+	for (k = 0; k < n; k++) {
+		if (isxdigit((unsigned char)p[k]))
+			dig++;
+		else if (strchr(".:/[]", p[k]) == NULL)
+			return false;
+	}
+	return dig > 0 && (memchr(p, '.', n) || memchr(p, ':', n)) &&
+	    (isdigit((unsigned char)p[0]) || p[0] == '[' || p[0] == ':');
+}
+
+/* evidence_line - one active entry */
+static void
+evidence_line(const char *p, size_t n, struct evidence *e)
+{
+	static const char *const chk[] = { "ignore", "replace", "prepend",
+	    "warn", "hold", "info", "strip", NULL };
+	static const char *const acc[] = { "ok", "dunno", "permit",
+	    "defer_if_permit", "defer_if_reject", "relay", NULL };
+	size_t k = 0, v, w;
+	unsigned i;
+
+	if (n == 0 || isspace((unsigned char)p[0]))
+		return;		/* continuation */
+	e->lines++;
+	if (p[0] == '/' || (p[0] == '!' && n > 1 && p[1] == '/')) {
+		e->regex++;
+		if (header_pattern(p + (p[0] == '!'), n - (p[0] == '!')))
+			e->header++;
+		k = lint_pattern_end(p, n, 0);
+		if (k == 0)
+			return;
+	} else {
+		while (k < n && !isspace((unsigned char)p[k]))
+			k++;
+		if (ip_key(p, k))
+			e->ipkey++;
+	}
+	for (v = k; v < n && isspace((unsigned char)p[v]); v++)
+		;
+	for (w = v; w < n && !isspace((unsigned char)p[w]); w++)
+		;
+	if (w == v)
+		return;
+	if (p[v] == '$' && str_casestr(p + v, w - v, "rbl_code")) {
+		e->rbl++;
+		return;
+	}
+	if (xcode_looks_like(p + v, w - v)) {
+		e->dsn++;
+		return;
+	}
+	for (i = 0; chk[i] != NULL; i++)
+		if (str_caseeqn(p + v, w - v, chk[i]))
+			e->checks++;
+	for (i = 0; acc[i] != NULL; i++)
+		if (str_caseeqn(p + v, w - v, acc[i]))
+			e->access++;
+	if ((w - v == 3 && (p[v] == '4' || p[v] == '5') &&
+	    isdigit((unsigned char)p[v + 1]) && isdigit((unsigned char)p[v + 2])) ||
+	    (w - v > 7 && (strncasecmp(p + v, "permit_", 7) == 0 ||
+	    strncasecmp(p + v, "reject_", 7) == 0 ||
+	    strncasecmp(p + v, "check_", 6) == 0)))
+		e->access++;
+}
+
+/* name_kind - what a file name suggests; -1 nothing */
+static int
+name_kind(const char *base, size_t blen)
+{
+	if (str_casestr(base, blen, "dsn") || str_casestr(base, blen, "status_filter"))
+		return TK_DSN_FILTER;
+	if (str_casestr(base, blen, "reply_filter"))
+		return TK_REPLY_FILTER;
+	if (str_casestr(base, blen, "rbl_reply"))
+		return TK_RBL_REPLY;
+	if (str_casestr(base, blen, "header") || str_casestr(base, blen, "body") ||
+	    str_casestr(base, blen, "mime") || str_casestr(base, blen, "checks"))
+		return TK_CHECKS;
+	if (str_casestr(base, blen, "access"))
+		return TK_ACCESS;
+	return -1;
+}
+
+/* lint_guess_table - see lint.h */
+void
+lint_guess_table(const char *buf, size_t len, const char *name,
+    struct lint_guess *g)
 {
 	const char *base = name ? strrchr(name, '/') : NULL;
-	size_t blen, pos = 0;
-	int hdr = 0, lines = 0;
+	struct evidence e = { 0 };
+	size_t pos = 0, blen;
+	int nk;
 
 	base = base ? base + 1 : name ? name : "";
 	blen = strlen(base);
-	if (str_casestr(base, blen, "checks"))
-		return TK_CHECKS;
-	if (str_casestr(base, blen, "dsn") || str_casestr(base, blen, "status_filter"))
-		return TK_DSN_FILTER;
-	if (str_casestr(base, blen, "rbl"))
-		return TK_RBL_REPLY;
-	if (str_casestr(base, blen, "access"))
-		return TK_ACCESS;
-	/* Patterns that start with a header name: header checks. */
 	while (pos < len) {
 		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - p) : len - pos;
 
 		pos += n + (nl != NULL);
-		if (n > 3 && p[0] == '/') {
-			lines++;
-			if (p[1] == '^' && isalpha((unsigned char)p[2])) {
-				size_t k = 2;
-
-				while (k < n && (isalnum((unsigned char)p[k]) ||
-				    p[k] == '-' || p[k] == '(' || p[k] == '|' ||
-				    p[k] == ')'))
-					k++;
-				if (k < n && p[k] == ':')
-					hdr++;
-			}
-		}
+		if (n > 0 && p[0] != '#')
+			evidence_line(p, n, &e);
 	}
-	return lines > 0 && hdr * 2 >= lines ? TK_CHECKS : TK_ACCESS;
+	nk = name_kind(base, blen);
+	g->stage = lint_stage_hint(name);
+	if (g->stage == STAGE_NONE && e.ipkey > 0 && e.ipkey * 2 >= e.lines)
+		g->stage = STAGE_CONNECT;
+	if (e.rbl > 0 && e.rbl * 2 >= e.lines) {
+		g->kind = TK_RBL_REPLY;
+		snprintf(g->why, sizeof g->why, "its values are $rbl_code templates");
+	} else if (e.dsn > 0 && e.dsn * 2 >= e.lines) {
+		g->kind = TK_DSN_FILTER;
+		snprintf(g->why, sizeof g->why, "its values start with an "
+		    "enhanced status code");
+	} else if (e.regex > 0 && e.header * 2 >= e.regex) {
+		g->kind = TK_CHECKS;
+		snprintf(g->why, sizeof g->why, "its patterns match header names");
+	} else if (e.checks > 0 && e.access == 0 && e.ipkey == 0) {
+		g->kind = TK_CHECKS;
+		snprintf(g->why, sizeof g->why, "it uses actions only header and "
+		    "body checks have (IGNORE, REPLACE, PREPEND, ...)");
+	} else if (e.ipkey > 0 && e.ipkey * 2 >= e.lines) {
+		g->kind = TK_ACCESS;
+		snprintf(g->why, sizeof g->why, "its keys are IP addresses or "
+		    "networks");
+	} else if (e.access > 0) {
+		g->kind = TK_ACCESS;
+		snprintf(g->why, sizeof g->why, "it uses actions only access "
+		    "maps have (OK, DUNNO, reply codes, restrictions)");
+	} else if (nk >= 0) {
+		g->kind = (enum table_kind)nk;
+		snprintf(g->why, sizeof g->why, "its content does not say; its "
+		    "name does");
+	} else {
+		g->kind = TK_ACCESS;
+		snprintf(g->why, sizeof g->why, "nothing says otherwise");
+	}
+	if (g->kind != TK_ACCESS)
+		g->stage = g->kind == TK_CHECKS ? STAGE_EOM : STAGE_NONE;
 }
 
+/* lint_table_kind - how a table is probably used */
+enum table_kind
+lint_table_kind(const char *buf, size_t len, const char *name)
+{
+	struct lint_guess g;
+
+	lint_guess_table(buf, len, name, &g);
+	return g.kind;
+}
 /* lint_stage_hint - what the map is checked at, from its name */
 enum stage
 lint_stage_hint(const char *name)

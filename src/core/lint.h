@@ -35,6 +35,7 @@ enum table_kind {
 	TK_CHECKS,		/* header/body checks: REJECT = 550, 4.x.x = temporary */
 	TK_DSN_FILTER,		/* *_delivery_status_filter: enhanced code + text */
 	TK_RBL_REPLY,		/* rbl_reply_maps: $rbl_code templates */
+	TK_REPLY_FILTER,	/* smtp_reply_filter: whole reply lines */
 };
 
 struct lint_ctx {
@@ -44,7 +45,53 @@ struct lint_ctx {
 	enum stage		 stage;		/* what the map is checked at, if
 						   known (sender map: mail) */
 	bool			 sendmail;	/* messages describe Sendmail */
+	/* What the configuration says (0: Postfix's default). */
+	unsigned		 reject_code;	/* access_map_reject_code */
+	unsigned		 defer_code;	/* access_map_defer_code */
+	unsigned		 rbl_code;	/* maps_rbl_reject_code */
+	const char		*used_as;	/* "check_client_access in
+						   smtpd_recipient_restrictions,
+						   main.cf:12", appended to
+						   every message; NULL */
 };
+
+/* One lookup table named by a Postfix configuration, and one use of it. */
+struct lint_table_use {
+	char		*spec;		/* "hash:/etc/postfix/access" (expanded) */
+	char		*path;		/* the file read (under root); NULL */
+	char		*used_as;	/* "check_client_access in
+					   smtpd_recipient_restrictions, main.cf:12" */
+	int		 kind;		/* enum table_kind */
+	enum stage	 stage;		/* what the reply names */
+	unsigned	 reject_code, defer_code, rbl_code;
+	const char	*status;	/* "read", "missing", "static",
+					   "not-checkable" (static string) */
+};
+
+/* What lint_postfix_config() read; the caller owns it. */
+struct lint_follow {
+	const char	*root;		/* absolute paths are looked up under
+					   it; NULL: as they are (borrowed) */
+	bool		 master;	/* master.cf was there */
+	unsigned	 ncodes;	/* code-carrying lines, all files */
+	unsigned	 ntables;	/* table files read */
+	struct lint_table_use *use;
+	unsigned	 nuse;
+};
+
+/*
+ * lint_postfix_config - main.cf and master.cf in dir (master.cf may be
+ * missing), and every lookup table a restriction list or a parameter
+ * names, in main.cf's context and in each service's (-o overrides), each
+ * linted for how it is used.  A table that cannot be read is an error
+ * diagnostic; one served by a database or a socket a note.  -1 with errno
+ * when main.cf cannot be read.
+ */
+int	lint_postfix_config(struct lint_ctx *, const char *dir,
+	    struct lint_follow *);
+
+/* lint_follow_free - release what lint_postfix_config() recorded */
+void	lint_follow_free(struct lint_follow *);
 
 /* lint_type_name / lint_type_parse - "esc", "postfix-main", ... */
 const char *lint_type_name(enum lint_type);
@@ -53,7 +100,23 @@ bool	lint_type_parse(const char *, enum lint_type *);
 /* lint_detect - the file's type from its content (and name as a hint) */
 enum lint_type lint_detect(const char *buf, size_t len, const char *name);
 
-/* lint_table_kind - how a table is probably used, from name and content */
+/* How a table given alone is probably used, and why it was thought so. */
+struct lint_guess {
+	enum table_kind	 kind;
+	enum stage	 stage;		/* STAGE_NONE: not known */
+	char		 why[160];	/* "its keys are IP addresses ..." */
+};
+
+/*
+ * lint_guess_table - the kind from the content first (header patterns,
+ * IP keys, the actions used), the name only when the content does not
+ * say; the stage from the name (sender_access: MAIL), else IP keys:
+ * client.
+ */
+void	lint_guess_table(const char *buf, size_t len, const char *name,
+	    struct lint_guess *);
+
+/* lint_table_kind - lint_guess_table()'s kind */
 enum table_kind lint_table_kind(const char *buf, size_t len, const char *name);
 
 /* lint_stage_hint - "sender_access" -> mail, ... STAGE_NONE if unknown */

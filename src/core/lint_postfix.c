@@ -21,6 +21,13 @@
 #define MAP_DEFER_CODE	450	/* access_map_defer_code */
 #define RBL_REJECT_CODE	554	/* maps_rbl_reject_code */
 
+/* code_or - the configured code, else Postfix's default */
+static unsigned
+code_or(unsigned v, unsigned def)
+{
+	return v >= 400 && v <= 599 ? v : def;
+}
+
 /* reply_class - what Postfix names in "<name>: CLASS rejected:" */
 static const char *
 reply_class(enum stage st, const char **name)
@@ -121,8 +128,11 @@ access_reply(struct lint_ctx *c, const struct lline *l, size_t code_off,
 	snprintf(eff, sizeof eff, "%03u %s %s: %s rejected: %.*s", code, dsn, name,
 	    cls, rlen ? (int)(rlen > 150 ? 150 : rlen) : (int)strlen(def_text),
 	    rlen ? rest : def_text);
-	lint_reply(c, l, code_off, text_off, reply, strlen(reply), c->stage,
-	    eff);
+	/* Postfix never answers at CONNECT: client restrictions run at RCPT
+	   (smtpd_delay_reject = yes) or reply to the client's next command,
+	   so the text is shown either way. */
+	lint_reply(c, l, code_off, text_off, reply, strlen(reply),
+	    c->stage == STAGE_CONNECT ? STAGE_NONE : c->stage, eff);
 }
 
 /* checks_reject - REJECT in header/body checks (cleanup); toff is where
@@ -188,7 +198,9 @@ lint_rbl_template(struct lint_ctx *c, const struct lline *l, size_t off,
 	}
 	/* Expand $rbl_code; other $variables become plain words. */
 	pre = k;
-	o = (size_t)snprintf(reply, sizeof reply, "%s", k ? "554" : "");
+	if (k > 0)
+		o = (size_t)snprintf(reply, sizeof reply, "%u",
+		    code_or(c->rbl_code, RBL_REJECT_CODE));
 	for (; k < n && o + 2 < sizeof reply; k++) {
 		if (v[k] == '$') {
 			size_t e = k + 1;
@@ -246,6 +258,22 @@ lint_table_value(struct lint_ctx *c, const struct lline *l, size_t off,
 			lint_rbl_template(c, l, off, v, n);
 		return true;
 	}
+	if (kind == TK_REPLY_FILTER) {
+		/* A remote server's reply line, as the smtp client will read
+		   it; $1 substitutions are not known here. */
+		if (memchr(v, '$', n) != NULL)
+			return isdigit((unsigned char)v[0]) || v[0] == '$';
+		if (n < 3 || !isdigit((unsigned char)v[0])) {
+			lint_add(c, l, off, SEV_ERROR, "reply-syntax", "a reply "
+			    "filter result must be a whole reply line "
+			    "(\"450 4.7.1 text\"); Postfix takes anything else "
+			    "for a broken server reply");
+			return true;
+		}
+		lint_reply(c, l, off, off + (n > 4 ? 4 : n), v, n, STAGE_NONE,
+		    NULL);
+		return true;
+	}
 	if (kind == TK_DSN_FILTER) {
 		if (!isdigit((unsigned char)v[0]))
 			return false;
@@ -270,14 +298,17 @@ lint_table_value(struct lint_ctx *c, const struct lline *l, size_t off,
 	if (lint_is_template(v, n))
 		return str_caseeqn(v, w, "REJECT") || str_caseeqn(v, w, "DEFER");
 	if (str_caseeqn(v, w, "REJECT")) {
-		access_reply(c, l, off, off + (size_t)(text - v), MAP_REJECT_CODE,
+		access_reply(c, l, off, off + (size_t)(text - v),
+		    code_or(c->reject_code, MAP_REJECT_CODE),
 		    text, tlen, "5.7.1", "Access denied", true);
 	} else if (str_caseeqn(v, w, "DEFER")) {
-		access_reply(c, l, off, off + (size_t)(text - v), MAP_DEFER_CODE,
+		access_reply(c, l, off, off + (size_t)(text - v),
+		    code_or(c->defer_code, MAP_DEFER_CODE),
 		    text, tlen, "4.7.1", "Access denied", true);
 	} else if (str_caseeqn(v, w, "DEFER_IF_PERMIT") ||
 	    str_caseeqn(v, w, "DEFER_IF_REJECT")) {
-		access_reply(c, l, off, off + (size_t)(text - v), MAP_DEFER_CODE,
+		access_reply(c, l, off, off + (size_t)(text - v),
+		    code_or(c->defer_code, MAP_DEFER_CODE),
 		    text, tlen, "4.7.1", "Service unavailable", true);
 	} else if (w == 3 && isdigit((unsigned char)v[0]) &&
 	    isdigit((unsigned char)v[1]) && isdigit((unsigned char)v[2])) {

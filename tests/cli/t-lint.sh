@@ -14,7 +14,7 @@ expect() {
 	is "$got" "$want" "$f: exactly the expected diagnostics"
 }
 
-expect main.cf <<'W'
+expect main.cf --type postfix-main <<'W'
 5:31: note: xcode-missing
 7:30: error: not-failure
 8:29: error: reply-syntax
@@ -72,7 +72,7 @@ is "$rc" 2 "unreadable file: exit 2"
 like "$out" 'header_checks.pcre:5:32' "the other files are still checked"
 
 # Types: detected, or forced.
-for pair in main.cf:postfix-main master.cf:postfix-master sender_access:postfix-table \
+for pair in main.cf:postfix-config master.cf:postfix-master sender_access:postfix-table \
     header_checks.pcre:postfix-table access:sendmail-access esc-milter.conf:esc; do
 	f=${pair%%:*} t=${pair#*:}
 	run "$ESC" lint --format json "$d/$f"

@@ -14,7 +14,8 @@
 #include "lint.h"
 #include "tap.h"
 
-enum reader { R_ACCESS, R_CHECKS, R_RBL, R_DSN, R_MAIN, R_MASTER, R_SENDMAIL };
+enum reader { R_ACCESS, R_CHECKS, R_RBL, R_DSN, R_REPLY, R_ACCESS550, R_MAIN,
+    R_MASTER, R_SENDMAIL };
 
 static const struct row {
 	enum reader	 r;
@@ -46,6 +47,22 @@ static const struct row {
 	{ R_ACCESS, "mail", "example.org OK", "", NULL },
 	{ R_ACCESS, "mail", "example.org DUNNO", "", NULL },
 	{ R_ACCESS, "mail", "# 550 4.7.1 a comment", "", NULL },
+	/* at CONNECT Postfix shows the reply (smtpd_delay_reject = no
+	   replaces the greeting with it; yes gives it at RCPT) */
+	{ R_ACCESS, "connect", "192.0.2.1 550 5.7.1 x", "", NULL },
+	{ R_ACCESS, "connect", "192.0.2.1 REJECT x", "", NULL },
+	{ R_ACCESS, "connect", "192.0.2.1 550 4.7.1 x", "1:15:warning:class-mismatch",
+	    "550 5.7.1 <client>: Client host rejected: x" },
+	/* access_map_reject_code = 550 */
+	{ R_ACCESS550, "rcpt", "a@b.example REJECT 4.7.1 x", "1:20:warning:class-mismatch",
+	    "550 5.7.1 <recipient>: Recipient address rejected: x" },
+	{ R_ACCESS, "rcpt", "a@b.example REJECT 4.7.1 x", "1:20:warning:class-mismatch",
+	    "554 5.7.1 <recipient>: Recipient address rejected: x" },
+	/* smtp_reply_filter: whole reply lines */
+	{ R_REPLY, NULL, "/^4(\\d\\d)-(.*)/ 4$1 $2", "", NULL },
+	{ R_REPLY, NULL, "/^550 5\\.7\\.1 .*/ 554 5.7.1 Rejected", "", NULL },
+	{ R_REPLY, NULL, "/^550 .*/ 550 4.7.1 Rejected", "1:15:error:class-mismatch", NULL },
+	{ R_REPLY, NULL, "/^550 .*/ Rejected", "1:11:error:reply-syntax", NULL },
 	/* header and body checks */
 	{ R_CHECKS, NULL, "/^Subject: x/ REJECT", "", NULL },
 	{ R_CHECKS, NULL, "/^Subject: x/ REJECT 4.7.1 later", "", NULL },
@@ -108,16 +125,20 @@ run(const struct registry *reg, const struct row *r, char *out, size_t size,
     char *eff, size_t esize)
 {
 	static const enum table_kind kinds[] = { TK_ACCESS, TK_CHECKS,
-	    TK_RBL_REPLY, TK_DSN_FILTER };
+	    TK_RBL_REPLY, TK_DSN_FILTER, TK_REPLY_FILTER, TK_ACCESS };
 	struct diag_list d;
-	struct lint_ctx c = { reg, &d, "f", STAGE_NONE, r->r == R_SENDMAIL };
+	struct lint_ctx c = { .reg = reg, .diags = &d, .file = "f",
+	    .stage = STAGE_NONE, .sendmail = r->r == R_SENDMAIL };
 	size_t i, used = 0;
 
 	diag_list_init(&d);
 	if (r->stage != NULL)
 		stage_parse(r->stage, &c.stage);
 	switch (r->r) {
-	case R_ACCESS: case R_CHECKS: case R_RBL: case R_DSN:
+	case R_ACCESS550:
+		c.reject_code = 550;	/* access_map_reject_code = 550 */
+		/* FALLTHROUGH */
+	case R_ACCESS: case R_CHECKS: case R_RBL: case R_DSN: case R_REPLY:
 		lint_postfix_table(&c, r->in, strlen(r->in), kinds[r->r]);
 		break;
 	case R_MAIN:
@@ -159,6 +180,55 @@ detection(void)
 		    t[i].name)), lint_type_name(t[i].type), "detected: %s", t[i].name);
 }
 
+/* guessing - a table given alone: its content first, its name a tiebreak */
+static void
+guessing(void)
+{
+	static const struct {
+		const char	*name, *text, *kind, *stage;
+	} t[] = {
+		/* the misguesses of the past (issue 15) */
+		{ "helo_checks.pcre", "/^mx\\.example$/ 501 Do not\n", "access", "helo" },
+		{ "ip_cidr_checks", "192.0.2.0/24 REJECT\n10.0.0.0/8 OK\n",
+		    "access", "connect" },
+		{ "postfix_outgoing_mail_header_filters",
+		    "/^\\s*Received:/ IGNORE\n/^\\s*X-Mailer:/ IGNORE\n", "checks", "eom" },
+		{ "client_access", "192.0.2.1 REJECT\n", "access", "connect" },
+		{ "rbl_override", "1.2.3.4 OK\n5.6.7.8 OK\n", "access", "connect" },
+		/* the content says it */
+		{ "x", "/^[[:space:]]*Subject:.*win/ REJECT\n", "checks", "eom" },
+		{ "x", "/^(From|To):.*spam/ DISCARD\n", "checks", "eom" },
+		{ "x", "/viagra/ PREPEND X-Spam: yes\n", "checks", "eom" },
+		{ "x", "zen.example $rbl_code Blocked\n", "rbl-reply", "none" },
+		{ "x", "5.1.1 4.1.1\n/^5\\.7\\.1$/ 4.7.1\n", "dsn-filter", "none" },
+		{ "x", "example.com REJECT\nexample.org OK\n", "access", "none" },
+		{ "checks", "example.com 550 5.7.1 No\n", "access", "none" },
+		{ "x", "user@example.com reject_unverified_sender\n", "access", "none" },
+		/* the name breaks a tie */
+		{ "body_checks", "/viagra/ REJECT\n", "checks", "eom" },
+		{ "sender_access", "example.com REJECT\n", "access", "mail" },
+		{ "recipient_access", "a@example.com REJECT\n", "access", "rcpt" },
+		{ "smtp_reply_filter", "/^5(.*)/ 4$1\n", "reply-filter", "none" },
+		{ "header_checks", "", "checks", "eom" },
+		{ "smtp_dsn_filter", "", "dsn-filter", "none" },
+		{ "x", "", "access", "none" },
+	};
+	static const char *const kinds[] = { "access", "checks", "dsn-filter",
+	    "rbl-reply", "reply-filter" };
+	struct lint_guess g;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char got[64], want[64];
+
+		lint_guess_table(t[i].text, strlen(t[i].text), t[i].name, &g);
+		snprintf(got, sizeof got, "%s %s", kinds[g.kind],
+		    stage_name(g.stage));
+		snprintf(want, sizeof want, "%s %s", t[i].kind, t[i].stage);
+		is_str(got, want, "guess %s: %s (%s)", t[i].name, want, g.why);
+	}
+}
+
 int
 main(void)
 {
@@ -179,6 +249,7 @@ main(void)
 			    "\"%s\" (got \"%s\")", r->in, r->effective, eff);
 	}
 	detection();
+	guessing();
 	registry_free(reg);
 	return done_testing();
 }
