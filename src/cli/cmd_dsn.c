@@ -28,8 +28,9 @@ static const char usage[] =
     "registration and findings.  --failed shows only the failed and delayed\n"
     "recipients (those the daemon's annotate_dsn marks).\n"
     "\n"
-    "exit status: 0 no errors, 1 a status with error findings, 2 a file\n"
-    "could not be read\n";
+    "exit status: 0 every message read (findings describe the codes others\n"
+    "wrote: they do not change it), 1 with --strict: a finding of error or\n"
+    "warning severity, 2 a file could not be read\n";
 
 enum { K_FAILED = 1 };
 
@@ -127,6 +128,31 @@ read_input(struct cli *c, const char *path, size_t *len)
 	return buf;
 }
 
+/* leading_blank - how many blank (or white space) lines come before the
+   header; *skip is where the header starts.  Such a message has, to the
+   letter of RFC 5322, no header at all: it is read from its first line
+   of text, and the reader is told. */
+static unsigned
+leading_blank(const char *buf, size_t len, size_t *skip)
+{
+	unsigned n = 0;
+	size_t i = 0, k;
+
+	*skip = 0;
+	while (i < len) {
+		for (k = i; k < len && (buf[k] == ' ' || buf[k] == '\t' ||
+		    buf[k] == '\r'); k++)
+			;
+		if (k >= len || buf[k] != '\n')
+			break;
+		i = k + 1;
+		n++;
+	}
+	if (i < len)
+		*skip = i;
+	return *skip > 0 ? n : 0;
+}
+
 /* one_file - parse, classify and print; adds to the counters */
 static int
 one_file(struct cli *c, const struct dsn_opts *o, const char *path,
@@ -137,7 +163,8 @@ one_file(struct cli *c, const struct dsn_opts *o, const char *path,
 	struct dsn_class *k;
 	json_t *list = NULL;
 	char *buf;
-	size_t len, i;
+	size_t len, i, skip;
+	unsigned lead;
 	int rc;
 
 	if ((buf = read_input(c, path, &len)) == NULL)
@@ -148,13 +175,18 @@ one_file(struct cli *c, const struct dsn_opts *o, const char *path,
 		return -1;
 	}
 	dsn_init(&d);
-	rc = dsn_parse_message(&d, buf, len);
+	lead = leading_blank(buf, len, &skip);
+	rc = dsn_parse_message(&d, buf + skip, len - skip);
 	free(buf);
 	if (rc != 0)
 		cli_error(c, "%s: out of memory; results are incomplete", path);
 	if (files != NULL)
 		list = json_array();
-	else if (d.nparts == 0)
+	else if (lead > 0)
+		printf("%s: note: %u blank line%s before the header (a saved or "
+		    "pasted message?): read from line %u\n", path, lead,
+		    lead == 1 ? "" : "s", lead + 1);
+	if (files == NULL && d.nparts == 0)
 		printf("%s: no delivery status part\n", path);
 	for (i = 0; i < d.nrcpt; i++) {
 		unsigned j;
@@ -177,8 +209,9 @@ one_file(struct cli *c, const struct dsn_opts *o, const char *path,
 		    d.dropped, DSN_MAX_RCPTS);
 	if (list != NULL)
 		json_array_append_new(files, json_pack(
-		    "{s:o, s:i, s:b, s:o?, s:o, s:I, s:i}",
+		    "{s:o, s:i, s:i, s:b, s:o?, s:o, s:I, s:i}",
 		    "file", cli_json_string(path, strlen(path)),
+		    "leading_blank_lines", (int)lead,
 		    "parts", (int)d.nparts, "global", d.global,
 		    "reporting_mta", d.reporting_mta[0] ?
 		    cli_json_string(d.reporting_mta, strlen(d.reporting_mta)) : NULL,
@@ -223,5 +256,8 @@ cmd_dsn(struct cli *c, int argc, char **argv)
 	fflush(stdout);
 	if (unreadable)
 		return EXIT_USAGE;
-	return count[SEV_ERROR] > 0 ? EXIT_FINDINGS : 0;
+	/* The findings are about codes a remote server or the reporting MTA
+	   wrote, which the reader cannot fix: they change the exit status
+	   only with --strict (checking the DSNs of one's own server). */
+	return c->strict && count[SEV_ERROR] > 0 ? EXIT_FINDINGS : 0;
 }

@@ -189,14 +189,40 @@ check_code(const struct registry *reg, struct dsn_class *c)
 	}
 }
 
-/* status_code - parse the Status: value */
+/* basic_in_status - Status: "553 Exceeded ..." holds a basic reply code
+   (a reporting MTA that wrote the SMTP reply there): its class, or 0 */
+static unsigned
+basic_in_status(const char *s, size_t n)
+{
+	if (n < 3 || (s[0] != '2' && s[0] != '4' && s[0] != '5') ||
+	    !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) ||
+	    (n > 3 && s[3] != ' ' && s[3] != '\t' && s[3] != '-'))
+		return 0;
+	return (unsigned)(s[0] - '0');
+}
+
+/* status_code - parse the Status: value; *basic_cls is set to the class
+   of a basic reply code written there instead (0 when none) */
 static bool
 status_code(const struct dsn_rcpt *r, struct dsn_class *c, struct xcode *x,
-    bool dx_ok, const struct xcode *dx)
+    bool dx_ok, const struct xcode *dx, unsigned *basic_cls)
 {
 	enum xcode_error why = XCODE_OK;
 	size_t n = strlen(r->status);
 	char a[XCODE_STRLEN];
+
+	*basic_cls = basic_in_status(r->status, n);
+	if (*basic_cls != 0) {
+		char shown[48];
+
+		safe(shown, sizeof shown, r->status);
+		findings_add(&c->fs, FID_XCODE_SYNTAX, SEV_ERROR, 0, 0,
+		    "Status: \"%s\" holds a basic reply code where RFC 3464 wants "
+		    "an enhanced status code (class.subject.detail); read as class "
+		    "%u%s", shown, *basic_cls, dx_ok ? ", the Diagnostic-Code's "
+		    "enhanced code used" : "");
+		return false;
+	}
 
 	if (n == 0) {
 		if (dx_ok)
@@ -235,6 +261,40 @@ status_code(const struct dsn_rcpt *r, struct dsn_class *c, struct xcode *x,
 	return false;
 }
 
+/* The actions RFC 3464 defines, and what others mean. */
+static const struct {
+	const char	*name;
+	int		 failed;	/* 1 yes, 0 no, -1 as the class says */
+} actions[] = {
+	{ "failed", 1 }, { "delayed", 1 }, { "delivered", 0 }, { "relayed", 0 },
+	{ "expanded", 0 },
+};
+
+/* action_failed - does the action say the recipient failed (or is
+   delayed)?  An action outside RFC 3464's five gets a finding: "failure",
+   "error", "fail..." mean failed; any other goes by the class. */
+static bool
+action_failed(struct dsn_class *c, const char *a)
+{
+	char shown[DSN_WORD_MAX];
+	bool failed;
+	size_t i;
+
+	for (i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(a, actions[i].name) == 0)
+			return actions[i].failed == 1;
+	failed = strncasecmp(a, "fail", 4) == 0 || strcasecmp(a, "error") == 0 ||
+	    strcasecmp(a, "delay") == 0 || c->cls == 4 || c->cls == 5;
+	if (a[0] == '\0')
+		return failed;		/* no Action: the class says */
+	safe(shown, sizeof shown, a);
+	findings_add(&c->fs, FID_ACTION_UNKNOWN, SEV_WARNING, 0, 0,
+	    "Action: %s is not one of RFC 3464's actions (failed, delayed, "
+	    "delivered, relayed, expanded); read as %s", shown,
+	    failed ? "failed" : "not failed");
+	return failed;
+}
+
 void
 dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
     struct dsn_class *c)
@@ -242,6 +302,7 @@ dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
 	struct xcode st, dx;
 	bool st_ok, dx_ok = false, dx_bad = false;
 	const char *a = r->action;
+	unsigned basic_cls;
 
 	memset(c, 0, sizeof *c);
 	findings_init(&c->fs);
@@ -250,7 +311,7 @@ dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
 	if (r->diagnostic[0] != '\0')
 		diag_reply(r->diagnostic, r->status[0], &c->diag_code, &dx_ok,
 		    &dx, &dx_bad);
-	st_ok = status_code(r, c, &st, dx_ok, &dx);
+	st_ok = status_code(r, c, &st, dx_ok, &dx, &basic_cls);
 	if (st_ok) {
 		c->code = st;
 		c->from = DSN_FROM_STATUS;
@@ -270,6 +331,8 @@ dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
 		check_code(reg, c);
 	} else if (c->diag_code != 0) {
 		c->cls = c->diag_code / 100;
+	} else {
+		c->cls = basic_cls;
 	}
 	if (dx_bad)
 		findings_add(&c->fs, FID_XCODE_SYNTAX, SEV_ERROR, 0, 0,
@@ -284,11 +347,7 @@ dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
 		    "Action: %s contradicts a class %u status (%s)", a, c->cls,
 		    registry_class_name(c->cls) ?
 		    registry_class_name(c->cls) : "unknown class");
-	if (strcmp(a, "failed") == 0 || strcmp(a, "delayed") == 0)
-		c->failed = true;
-	else if (strcmp(a, "delivered") != 0 && strcmp(a, "relayed") != 0 &&
-	    strcmp(a, "expanded") != 0)
-		c->failed = c->cls == 4 || c->cls == 5;	/* missing or odd */
+	c->failed = action_failed(c, a);
 }
 
 /* safe - copy for a header value: no controls, no invalid UTF-8, no <> */

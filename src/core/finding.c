@@ -28,6 +28,7 @@ static const char *const names[FID_COUNT] = {
 	"too-many-lines",
 	"generic-code",
 	"status-mismatch",
+	"action-unknown",
 };
 
 /* finding_name - stable id */

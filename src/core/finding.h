@@ -30,9 +30,10 @@ enum finding_id {
 	FID_GENERIC_CODE,
 	/* Findings on received DSNs only (not on replies): */
 	FID_STATUS_MISMATCH,	/* Diagnostic-Code or Action vs Status: */
+	FID_ACTION_UNKNOWN,	/* Action: not one of RFC 3464's five */
 };
 #define FID_REPLY_COUNT	(FID_GENERIC_CODE + 1)	/* ids a reply can raise */
-#define FID_COUNT	(FID_STATUS_MISMATCH + 1)
+#define FID_COUNT	(FID_ACTION_UNKNOWN + 1)
 
 #define FINDING_MSG	320
 #define FINDING_SUGG	64

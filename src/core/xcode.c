@@ -156,20 +156,21 @@ xcode_format(const struct xcode *x, char *buf, size_t size)
 	return buf;
 }
 
-/* xcode_looks_like - digits and dots, at least one dot, starts with a digit */
+/* xcode_looks_like - digits and one or two dots, starts with a digit;
+   three dots make an IPv4 address ("521-192.0.2.1 blocked") */
 bool
 xcode_looks_like(const char *s, size_t len)
 {
-	bool dot = false;
+	unsigned dots = 0;
 	size_t i;
 
 	if (len == 0 || !isdig(s[0]))
 		return false;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '.')
-			dot = true;
+			dots++;
 		else if (!isdig(s[i]))
 			return false;
 	}
-	return dot;
+	return dots == 1 || dots == 2;
 }

@@ -59,7 +59,8 @@ bool	xcode_repair(const char *s, size_t len, struct xcode *);
 /* xcode_format - "5.7.23" into buf (XCODE_STRLEN bytes suffice) */
 char	*xcode_format(const struct xcode *, char *buf, size_t size);
 
-/* xcode_looks_like - the token is made of digits and dots and holds a dot */
+/* xcode_looks_like - the token is made of digits and one or two dots (an
+   IPv4 address, with three, is not taken for a malformed code) */
 bool	xcode_looks_like(const char *s, size_t len);
 
 #endif

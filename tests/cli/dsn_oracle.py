@@ -43,9 +43,13 @@ def groups(body):
     return n
 
 
+# Blank lines before the header (a saved or pasted message) are skipped,
+# as esc dsn does and says.
+LEAD = re.compile(rb'\A(?:[ \t\r]*\n)+')
+
 for f in sys.argv[1:]:
     with open(f, 'rb') as fp:
-        m = email.message_from_binary_file(fp)
+        m = email.message_from_bytes(LEAD.sub(b'', fp.read()))
     count = 0
     for p in parts(m):
         if p.get_content_type() in DS:

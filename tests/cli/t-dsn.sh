@@ -128,4 +128,43 @@ if [ -d "$corpus" ] && command -v python3 >/dev/null; then
 else
 	ok 0 "# SKIP corpus not present ($corpus)"
 fi
+
+# --- 420 more real bounces from 13 other projects --------------------------
+more=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/bounces-more
+if [ -d "$more" ] && command -v python3 >/dev/null; then
+	find "$more" -type f ! -name README.md | sort > "$W/more.list"
+	xargs -d '\n' python3 "$top_srcdir/tests/cli/dsn_oracle.py" < "$W/more.list" | sort > "$W/more.oracle"
+	xargs -d '\n' "$ESC" dsn --format json < "$W/more.list" > "$W/more.json" 2> "$W/more.err"
+	is "$?" 0 "bounces-more: $(wc -l < "$W/more.list") messages read, exit 0 (findings about others' codes do not fail)"
+	jq -r '.files[] | "\(.file)\t\(.recipients|length)"' "$W/more.json" | sort > "$W/more.esc"
+	is "$(wc -l < "$W/more.esc")" "$(wc -l < "$W/more.list")" "bounces-more: every message reported"
+	# Python's email package stops at two malformed headers (an unfolded
+	# continuation line; a boundary parameter followed by another field on
+	# its line); esc reads the delivery-status part that is there.
+	is "$(join -t "$(printf '\t')" "$W/more.oracle" "$W/more.esc" | awk -F'\t' '$2 != $3 {sub(".*/", "", $1); print $1, $2, $3}')" \
+	    "spam-rejection15.msg 0 1
+999.eml 0 1" "bounces-more: recipients per message match the oracle's, but where its parser gives up"
+	is "$(jq '[.files[].recipients | length] | add' "$W/more.json")" 222 "bounces-more: 222 recipients"
+	is "$(jq '[.files[].recipients[] | select(.class == null)] | length' "$W/more.json")" 0 "bounces-more: every recipient has a class"
+	j() { jq -r --arg f "$1" ".files[] | select(.file | endswith(\$f)) | $2" "$W/more.json"; }
+	is "$(j /node-baunsu/bounce_att.txt '.recipients[0] | [.status, ([.findings[].id] | join(","))] | join(" ")')" "5.0.0 " \
+	    "521-71.84.17.139: an IP address is not a malformed enhanced code"
+	is "$(j /flufl.bounce/dsn_03.eml '.recipients[0] | [.class, .failed, ([.findings[].id] | join(","))] | map(tostring) | join(" ")')" \
+	    "5 true xcode-syntax,action-unknown" "Status: 553 and Action: failure: class 5, failed, both said"
+	like "$(j /flufl.bounce/dsn_03.eml '.recipients[0].findings[0].message')" 'holds a basic reply code where RFC 3464 wants an enhanced status code.*read as class 5' \
+	    "a basic code in Status: is called one"
+	run "$ESC" dsn --failed "$more/flufl.bounce/dsn_03.eml"
+	like "$out" 'ddd.kkk@advalvas.be action=failure status=unknown class=5' "--failed shows the Action: failure recipient"
+	is "$rc" 0 "and exits 0"
+	run "$ESC" dsn --strict "$more/flufl.bounce/dsn_03.eml"
+	is "$rc" 1 "--strict: the findings fail"
+	is "$(j /mailman2/dsn_18.txt '.recipients[0] | [.failed, ([.findings[].id] | join(","))] | map(tostring) | join(" ")')" \
+	    "true action-unknown" "Action: error: failed, with a finding"
+	is "$(j /PHP-Bounce-Handler/nodsn/exchange1.eml '[.leading_blank_lines, (.recipients | length), .recipients[0].status] | map(tostring) | join(" ")')" \
+	    "2 1 5.1.1" "blank lines before the header: skipped, counted, the DSN read"
+	run "$ESC" dsn "$more/PHP-Bounce-Handler/nodsn/exchange1.eml"
+	like "$out" 'note: 2 blank lines before the header .*read from line 3' "and the reader is told"
+else
+	ok 0 "# SKIP corpus not present ($more)"
+fi
 done_testing

@@ -349,6 +349,13 @@ sunk() {
 	grep -l -- "$1" "$T"/sink/* 2>/dev/null | head -1 | xargs -r cat
 }
 
+# sendmail_ready - true when the Sendmail rig and the tools to run it
+# are there (for a test that has other parts to run without them)
+sendmail_ready() {
+	[ -x "${ESC_SENDMAIL_ROOT:-$HOME/.cache/esc-milter/sendmail}/usr/libexec/sendmail/sendmail" ] &&
+	    command -v m4 >/dev/null && command -v unshare >/dev/null
+}
+
 # sendmail_need - the Sendmail rig in $SM_ROOT and the tools to run it,
 # or skip
 sendmail_need() {

@@ -163,7 +163,7 @@ is "$(jq -c '.client' "$T/events.6" | sort -u | grep -v null)" '{"ip":"127.0.0.1
     "the events still carry the client's address, name and HELO name"
 
 # Sendmail: the same rules, the same replies.
-if sendmail_setup 2>/dev/null; then
+if sendmail_ready && sendmail_setup; then
 	out=$(sendmail_smtp <<'S'
 EHLO client.test
 MAIL FROM:<spam@src.example>

@@ -81,7 +81,7 @@ postfix_stop
 probe_stop
 
 # Sendmail 8.17 (sendmail -bs: a local client)
-if sendmail_setup 2>/dev/null; then
+if sendmail_ready && sendmail_setup; then
 	probe_start
 	printf '%s\n' "$script" | sendmail_smtp > "$T/outsm"
 	wait_for 30 grep -q '"cmd": "Q"' "$T/probe.json"

@@ -250,7 +250,24 @@ test_classify(void)
 		  "5.1.1", "addressing", "status-mismatch", 5, 1, 1 },
 		{ "non-standard action: the class decides",
 		  "Final-Recipient: rfc822; a@x\nAction: expired\nStatus: 4.4.7\n",
-		  "4.4.7", "network", "", 4, 1, 1 },
+		  "4.4.7", "network", "action-unknown", 4, 1, 1 },
+		{ "Action: failure (non-standard) means failed",
+		  "Final-Recipient: rfc822; a@x\nAction: failure\nStatus: 5.1.1\n",
+		  "5.1.1", "addressing", "action-unknown", 5, 1, 1 },
+		{ "Action: error (non-standard) means failed",
+		  "Final-Recipient: rfc822; a@x\nAction: error\n",
+		  "", "unknown", "xcode-missing,action-unknown", 0, 0, 1 },
+		{ "Status: 553 text: a basic code, class 5",
+		  "Final-Recipient: rfc822; a@x\nAction: failed\nStatus: 553 Too big\n",
+		  "", "unknown", "xcode-syntax", 5, 0, 1 },
+		{ "Status: 553 and a Diagnostic-Code with an enhanced code",
+		  "Final-Recipient: rfc822; a@x\nAction: failed\nStatus: 553\n"
+		  "Diagnostic-Code: smtp; 552 5.3.4 Too big\n",
+		  "5.3.4", "mail-system", "xcode-syntax", 5, 1, 1 },
+		{ "an IP address after the reply code is not an enhanced code",
+		  "Final-Recipient: rfc822; a@x\nAction: failed\nStatus: 5.0.0\n"
+		  "Diagnostic-Code: smtp; 521-71.84.17.139 blocked\n",
+		  "5.0.0", "other", "", 5, 1, 1 },
 		{ "Gmail multi-line reply",
 		  "Final-Recipient: rfc822; a@x\nAction: failed\nStatus: 5.1.1\n"
 		  "Diagnostic-Code: smtp; 550-5.1.1 The email account\n"

@@ -93,5 +93,7 @@ main(void)
 	ok(!xcode_looks_like("5.7.1a", 6), "letters: not a code");
 	ok(!xcode_looks_like(".5.7", 4), "must start with a digit");
 	ok(!xcode_looks_like("", 0), "empty");
+	ok(!xcode_looks_like("71.84.17.139", 12), "an IPv4 address is not a code");
+	ok(!xcode_looks_like("5.7.1.2", 7), "three dots: not a code");
 	return done_testing();
 }
