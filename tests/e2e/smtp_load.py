@@ -4,9 +4,10 @@
 SESSIONS threads each open one SMTP session and send MESSAGES messages:
 MAIL FROM, RCPT TO:<bad@dest.example>, RCPT TO:<ok@dest.example>, DATA
 with a header "X-Check: reject".  Then HOLD of the sessions start one more
-transaction (MAIL FROM) and wait: the program prints "holding HOLD" and
-reads a line from standard input; then those sessions finish it (the two
-RCPTs and the DATA) and every session sends QUIT.
+transaction (MAIL FROM) and wait; once they all wait and every other
+session has ended, the program prints "holding HOLD" and reads a line
+from standard input; then those sessions finish it (the two RCPTs and the
+DATA) and every session sends QUIT.
 
 At the end it prints "refused N" (replies of class 4 or 5 seen), one line
 per distinct refusal ("550 5.7.1 text" with its count), and "errors N"
@@ -22,7 +23,14 @@ lock = threading.Lock()
 refused = collections.Counter()
 errors = [0]
 holding = [0]
+ended = [0]            # sessions that do not hold, ended
 go = threading.Event()
+
+
+def maybe_holding(total_hold, others):
+    """Called with the lock held: say so once nothing else is running."""
+    if holding[0] == total_hold and ended[0] == others:
+        print("holding %d" % total_hold, flush=True)
 
 
 class Session:
@@ -64,7 +72,7 @@ class Session:
                     refused[last] += 1
 
 
-def run(host, port, messages, hold, total_hold):
+def run(host, port, messages, hold, total_hold, others):
     try:
         s = Session(host, port)
         s.reply()
@@ -76,8 +84,7 @@ def run(host, port, messages, hold, total_hold):
             s.cmd("MAIL FROM:<held@src.example>")
             with lock:
                 holding[0] += 1
-                if holding[0] == total_hold:
-                    print("holding %d" % total_hold, flush=True)
+                maybe_holding(total_hold, others)
             go.wait()
             s.rest(messages)
         s.cmd("QUIT")
@@ -85,13 +92,19 @@ def run(host, port, messages, hold, total_hold):
         with lock:
             errors[0] += 1
         print("error: %s" % e, file=sys.stderr, flush=True)
+    finally:
+        if not hold:
+            with lock:
+                ended[0] += 1
+                maybe_holding(total_hold, others)
 
 
 def main():
     host, port = sys.argv[1].rsplit(":", 1)
     sessions, messages, hold = (int(a) for a in sys.argv[2:5])
     threads = [threading.Thread(target=run, args=(host, int(port), messages,
-                                                  i < hold, hold))
+                                                  i < hold, hold,
+                                                  sessions - hold))
                for i in range(sessions)]
     for t in threads:
         t.start()
