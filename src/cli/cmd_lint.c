@@ -36,10 +36,13 @@ static const char usage[] =
     "each linted for where it is used.  --root DIR looks the configuration's\n"
     "absolute paths up under DIR (a configuration kept in a repository).\n"
     "\n"
+    "A Sendmail sendmail.mc or sendmail.cf is followed too: its $#error\n"
+    "rules, its reply messages and the access database it names.\n"
+    "\n"
     "Any other file is linted alone.  TYPE is esc, postfix-main,\n"
-    "postfix-master, postfix-table or sendmail-access (detected from the\n"
-    "content when omitted; --type postfix-main lints a main.cf without\n"
-    "following it).  A table alone is typed from its content, its name\n"
+    "postfix-master, postfix-table, sendmail-access, sendmail-mc or\n"
+    "sendmail-cf (detected from the content when omitted; --type\n"
+    "postfix-main lints a main.cf without following it).  A table alone is typed from its content, its name\n"
     "only breaking a tie, and the guess is printed: KIND is access, checks\n"
     "(header/body checks), dsn-filter, rbl-reply or reply-filter, and STAGE\n"
     "(connect, helo, mail, rcpt) says what an access map is checked for.\n"
@@ -94,7 +97,8 @@ on_opt(void *ctx, int key, const char *arg)
 	case K_TYPE:
 		if (!lint_type_parse(arg, &o->type) || o->type == LT_AUTO) {
 			cli_usage_error(o->c, "--type must be esc, postfix-main, "
-			    "postfix-master, postfix-table or sendmail-access");
+			    "postfix-master, postfix-table, sendmail-access, "
+			    "sendmail-mc or sendmail-cf");
 			return -1;
 		}
 		return 0;
@@ -142,6 +146,7 @@ lint_config(struct lint_opts *o, const char *dir, struct target *t)
 	struct lint_ctx lc;
 
 	t->follow = true;
+	t->type = LT_AUTO;	/* "postfix-config" */
 	t->kind = -1;
 	if (str_path_join(t->name, sizeof t->name, dir, "main.cf") < 0) {
 		cli_error(o->c, "%s: path too long", dir);
@@ -195,6 +200,15 @@ lint_alone(struct lint_opts *o, const char *path, struct target *t)
 		break;
 	case LT_SENDMAIL_ACCESS:
 		t->ncodes = lint_sendmail_access(&lc, buf, len);
+		break;
+	case LT_SENDMAIL_MC:
+	case LT_SENDMAIL_CF:
+		/* Followed: the access database it names is read too. */
+		t->follow = true;
+		t->fl.root = o->root;
+		lint_sendmail_config(&lc, buf, len, t->type == LT_SENDMAIL_MC,
+		    &t->fl);
+		t->ncodes = t->fl.ncodes;
 		break;
 	case LT_POSTFIX_TABLE:
 	case LT_AUTO:
@@ -250,7 +264,8 @@ tables_json(const struct lint_follow *fl)
 		json_array_append_new(a, json_pack("{s:o, s:o?, s:s, s:s?, s:o, "
 		    "s:s}", "spec", cli_json_string(u->spec, strlen(u->spec)),
 		    "path", u->path ? cli_json_string(u->path, strlen(u->path)) :
-		    NULL, "kind", kind_names[u->kind],
+		    NULL, "kind", u->kind >= 0 ? kind_names[u->kind] :
+		    "sendmail-access",
 		    "stage", u->stage != STAGE_NONE ? stage_name(u->stage) : NULL,
 		    "used_as", cli_json_string(u->used_as, strlen(u->used_as)),
 		    "status", u->status));
@@ -279,7 +294,8 @@ target_json(const struct target *t)
 	}
 	o = json_pack("{s:o, s:s, s:s?, s:i, s:o}",
 	    "file", cli_json_string(t->name, strlen(t->name)),
-	    "type", t->follow ? "postfix-config" : lint_type_name(t->type),
+	    "type", t->follow && t->type == LT_AUTO ? "postfix-config" :
+	    lint_type_name(t->type),
 	    "table_kind", t->kind >= 0 ? kind_names[t->kind] : NULL,
 	    "lines_with_codes", (int)t->ncodes, "diagnostics", dl);
 	if (o != NULL && t->kind >= 0 && t->guess.stage != STAGE_NONE)
@@ -318,9 +334,10 @@ target_text(const struct target *t)
 		else if (strcmp(t->fl.use[i].status, "not-checkable") == 0)
 			other++;
 	}
-	fprintf(stderr, "esc lint: %s: main.cf%s and %u table%s followed "
+	fprintf(stderr, "esc lint: %s: %s%u table%s followed "
 	    "(%u use%s; %u missing, %u not checkable)\n", t->name,
-	    t->fl.master ? ", master.cf" : "", t->fl.ntables,
+	    t->type != LT_AUTO ? "" : t->fl.master ? "main.cf, master.cf and " :
+	    "main.cf and ", t->fl.ntables,
 	    t->fl.ntables == 1 ? "" : "s", t->fl.nuse,
 	    t->fl.nuse == 1 ? "" : "s", missing, other);
 }

@@ -20,7 +20,7 @@
 
 static const char *const type_names[] = {
 	"auto", "esc", "postfix-main", "postfix-master", "postfix-table",
-	"sendmail-access",
+	"sendmail-access", "sendmail-mc", "sendmail-cf",
 };
 
 /* lint_type_name - printable */
@@ -387,6 +387,51 @@ score_line(const char *p, size_t n, int w, int *score)
 	}
 }
 
+/* starts - the line (after blanks) starts with word */
+static bool
+starts(const char *p, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	return n >= k && memcmp(p, word, k) == 0;
+}
+
+/* sendmail_config - a sendmail.mc (m4 macros that only it has) or a
+   sendmail.cf (a version line, rulesets and rules); LT_AUTO if neither */
+static enum lint_type
+sendmail_config(const char *buf, size_t len)
+{
+	static const char *const mc[] = { "OSTYPE(`", "FEATURE(`", "MAILER(`",
+	    "DOMAIN(`", "VERSIONID(`", "LOCAL_RULESETS", "INPUT_MAIL_FILTER(`",
+	    NULL };
+	unsigned nmc = 0, version = 0, rules = 0, sets = 0, i;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+
+		pos += n + (nl != NULL);
+		for (i = 0; mc[i] != NULL; i++)
+			nmc += starts(p, n, mc[i]);
+		if (n > 2 && p[0] == 'V' && isdigit((unsigned char)p[1]))
+			version++;
+		if (n > 2 && p[0] == 'S' && isalpha((unsigned char)p[1]))
+			sets++;
+		if (n > 2 && p[0] == 'R' && memchr(p, '\t', n) != NULL)
+			rules++;
+	}
+	if (nmc >= 2)
+		return LT_SENDMAIL_MC;
+	if (sets > 0 && rules > 0 && (version > 0 || rules >= 5))
+		return LT_SENDMAIL_CF;
+	return LT_AUTO;
+}
+
 /* lint_detect - score every line; the file name breaks ties */
 enum lint_type
 lint_detect(const char *buf, size_t len, const char *name)
@@ -395,6 +440,10 @@ lint_detect(const char *buf, size_t len, const char *name)
 	const char *base = name ? strrchr(name, '/') : NULL;
 	size_t pos = 0, blen;
 	int best = LT_POSTFIX_TABLE, i;
+	enum lint_type sm = sendmail_config(buf, len);
+
+	if (sm != LT_AUTO)
+		return sm;
 
 	base = base ? base + 1 : name ? name : "";
 	blen = strlen(base);

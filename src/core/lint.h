@@ -20,6 +20,8 @@
 #include "registry.h"
 #include "stage.h"
 
+struct lline;		/* below */
+
 enum lint_type {
 	LT_AUTO = 0,
 	LT_ESC,
@@ -27,6 +29,8 @@ enum lint_type {
 	LT_POSTFIX_MASTER,
 	LT_POSTFIX_TABLE,
 	LT_SENDMAIL_ACCESS,
+	LT_SENDMAIL_MC,		/* sendmail.mc: followed */
+	LT_SENDMAIL_CF,		/* sendmail.cf: followed */
 };
 
 /* How a Postfix table is used: changes what REJECT means. */
@@ -61,7 +65,8 @@ struct lint_table_use {
 	char		*path;		/* the file read (under root); NULL */
 	char		*used_as;	/* "check_client_access in
 					   smtpd_recipient_restrictions, main.cf:12" */
-	int		 kind;		/* enum table_kind */
+	int		 kind;		/* enum table_kind; -1: a Sendmail
+					   access database */
 	enum stage	 stage;		/* what the reply names */
 	unsigned	 reject_code, defer_code, rbl_code;
 	const char	*status;	/* "read", "missing", "static",
@@ -92,6 +97,28 @@ int	lint_postfix_config(struct lint_ctx *, const char *dir,
 
 /* lint_follow_free - release what lint_postfix_config() recorded */
 void	lint_follow_free(struct lint_follow *);
+
+/*
+ * lint_sendmail_config - a Sendmail sendmail.mc (mc) or sendmail.cf:
+ * the $#error replies of its rules (with the stage of their ruleset),
+ * the confREJECT_MSG, confRELAY_MSG and confRCPTREJ_MSG replies of a .mc,
+ * and the access database's source file (FEATURE(`access_db'), the
+ * Kaccess line), linted as a Sendmail access file.  buf is the file's
+ * text; c->file names it.
+ */
+void	lint_sendmail_config(struct lint_ctx *, const char *buf, size_t len,
+	    bool mc, struct lint_follow *);
+
+/* lint_use_add - record a use of a table; false when the same use was
+   recorded already (or on ENOMEM) */
+bool	lint_use_add(struct lint_follow *, const struct lint_ctx *,
+	    const char *spec, const char *path, int kind, enum stage,
+	    const char *used_as, const char *status);
+
+/* lint_table_path - where a table's file is read: an absolute name under
+   root (unless already there), a relative one as it is; -1 if too long */
+int	lint_table_path(const char *root, const char *name, char *out,
+	    size_t size);
 
 /* lint_type_name / lint_type_parse - "esc", "postfix-main", ... */
 const char *lint_type_name(enum lint_type);
@@ -129,6 +156,19 @@ unsigned lint_postfix_table(struct lint_ctx *, const char *buf, size_t len,
 	    enum table_kind);
 unsigned lint_sendmail_access(struct lint_ctx *, const char *buf, size_t len);
 
+/*
+ * lint_sendmail_reply - one Sendmail error reply inside logical line l:
+ * an optional enhanced code dsn (dsn_len 0: none; not numeric: ignored),
+ * the reply code at code_off and its text up to end_off (exclusive).
+ * Sendmail sends a D.S.N with the code as written (a class mismatch
+ * reaches the client); without one it adds X.0.0 unless the text starts
+ * with an enhanced code.  temp: a TEMP: entry; bare: a deprecated
+ * "### text" access value.
+ */
+void	lint_sendmail_reply(struct lint_ctx *, const struct lline *l,
+	    const char *dsn, size_t dsn_len, size_t dsn_off, size_t code_off,
+	    size_t end_off, bool temp, bool bare);
+
 /* Internal, shared by the readers (lint.c). */
 
 /* A logical line and where each byte came from. */
@@ -147,6 +187,10 @@ struct lline {
  */
 int	lline_next(const char *buf, size_t len, size_t *pos, int *lineno,
 	    struct lline *);
+
+/* lline_single - one physical line as a logical line (Sendmail files
+   have no continuations); false on ENOMEM */
+bool	lline_single(struct lline *, const char *p, size_t n, int lineno);
 
 /* lline_free - release */
 void	lline_free(struct lline *);

@@ -114,12 +114,28 @@ under(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* use_add - record a use; false when the same use was recorded already */
-static bool
-use_add(struct follow *f, const char *spec, const char *path, int kind,
-    enum stage st, const char *used_as, const char *status)
+/* lint_table_path - see lint.h */
+int
+lint_table_path(const char *root, const char *name, char *out, size_t size)
 {
-	struct lint_follow *o = f->out;
+	int rc;
+
+	/* Absolute paths under --root, unless $config_directory (the
+	   directory given) put them there already; relative ones as they
+	   are, as Postfix does. */
+	if (name[0] == '/' && root != NULL && !under(name, root))
+		rc = snprintf(out, size, "%s%s", root, name);
+	else
+		rc = snprintf(out, size, "%s", name);
+	return rc < 0 || (size_t)rc >= size ? -1 : 0;
+}
+
+/* lint_use_add - see lint.h */
+bool
+lint_use_add(struct lint_follow *o, const struct lint_ctx *c, const char *spec,
+    const char *path, int kind, enum stage st, const char *used_as,
+    const char *status)
+{
 	struct lint_table_use *u;
 	unsigned i;
 
@@ -127,9 +143,9 @@ use_add(struct follow *f, const char *spec, const char *path, int kind,
 		u = &o->use[i];
 		if (strcmp(u->spec, spec) == 0 && u->kind == kind &&
 		    u->stage == st && (kind != TK_ACCESS ||
-		    (u->reject_code == f->base->reject_code &&
-		    u->defer_code == f->base->defer_code)) &&
-		    (kind != TK_RBL_REPLY || u->rbl_code == f->base->rbl_code))
+		    (u->reject_code == c->reject_code &&
+		    u->defer_code == c->defer_code)) &&
+		    (kind != TK_RBL_REPLY || u->rbl_code == c->rbl_code))
 			return false;
 	}
 	if ((u = reallocarray(o->use, o->nuse + 1, sizeof *u)) == NULL)
@@ -149,11 +165,20 @@ use_add(struct follow *f, const char *spec, const char *path, int kind,
 	u->kind = kind;
 	u->stage = st;
 	u->status = status;
-	u->reject_code = f->base->reject_code;
-	u->defer_code = f->base->defer_code;
-	u->rbl_code = f->base->rbl_code;
+	u->reject_code = c->reject_code;
+	u->defer_code = c->defer_code;
+	u->rbl_code = c->rbl_code;
 	o->nuse++;
 	return true;
+}
+
+/* use_add - record a use in this context */
+static bool
+use_add(struct follow *f, const char *spec, const char *path, int kind,
+    enum stage st, const char *used_as, const char *status)
+{
+	return lint_use_add(f->out, f->base, spec, path, kind, st, used_as,
+	    status);
 }
 
 /* at - the definition's place for a diagnostic (file, line, column) */
@@ -176,16 +201,9 @@ lint_source(struct follow *f, const char *spec, const char *name, int kind,
 	const char *file, *root = f->out->root;
 	size_t len;
 	char *buf;
-	int line, col, rc;
+	int line, col;
 
-	/* Absolute paths under --root, unless $config_directory (the
-	   directory given) put them there already; relative ones as they
-	   are, as Postfix does. */
-	if (name[0] == '/' && root != NULL && !under(name, root))
-		rc = snprintf(path, sizeof path, "%s%s", root, name);
-	else
-		rc = snprintf(path, sizeof path, "%s", name);
-	if (rc < 0 || (size_t)rc >= sizeof path)
+	if (lint_table_path(root, name, path, sizeof path) < 0)
 		return;
 	if (!use_add(f, spec, path, kind, st, used_as, "read"))
 		return;

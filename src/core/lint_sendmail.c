@@ -24,16 +24,65 @@
 #include "strutil.h"
 #include "xcode.h"
 
+/* lint_sendmail_reply - see lint.h */
+void
+lint_sendmail_reply(struct lint_ctx *c, const struct lline *l,
+    const char *dsn_in, size_t dsn_len, size_t dsn_off, size_t code_off,
+    size_t end_off, bool temp, bool bare)
+{
+	const char *code = l->text + code_off, *end = l->text + end_off, *text;
+	char dsn[XCODE_STRLEN] = "", reply[1200], eff[DIAG_MSG_LEN / 2];
+	size_t tlen;
+
+	if (dsn_len > 0 && xcode_looks_like(dsn_in, dsn_len))
+		str_copyn(dsn, sizeof dsn, dsn_in, dsn_len);
+	text = code + 3;
+	while (text < end && isspace((unsigned char)*text))
+		text++;
+	tlen = (size_t)(end - text);
+	if (dsn[0] != '\0') {
+		/* "### D.S.N text", the D.S.N taken from before the code:
+		   Sendmail sends exactly this; findings point at the code. */
+		snprintf(reply, sizeof reply, "%.3s %s %.*s", code, dsn,
+		    (int)(tlen > 1000 ? 1000 : tlen), text);
+		lint_reply(c, l, code_off, dsn_off >= 4 ? dsn_off : code_off,
+		    reply, strlen(reply), c->stage, NULL);
+	} else {
+		size_t x = xcode_parse(text, tlen, XCODE_PREFIX, NULL, NULL);
+
+		bool has_x = x > 0 && (x == tlen || text[x] == ' ');
+
+		snprintf(reply, sizeof reply, "%.3s %.*s", code,
+		    (int)(tlen > 1000 ? 1000 : tlen), text);
+		/* With an enhanced code in the text Sendmail sends it as it
+		   is (a contradiction reaches the client); without one it
+		   adds X.0.0. */
+		if (!has_x)
+			snprintf(eff, sizeof eff, "%.3s %c.0.0 %.*s", code, code[0],
+			    (int)(tlen > 180 ? 180 : tlen), text);
+		lint_reply(c, l, code_off, (size_t)(text - l->text), reply,
+		    strlen(reply), c->stage, has_x ? NULL : eff);
+	}
+	if (temp && code[0] == '5')
+		lint_add(c, l, code_off, SEV_WARNING, "not-temporary", "TEMP: with "
+		    "a 5xx code: the client gives up instead of trying again (use "
+		    "4xx)");
+	else if (!temp && !bare && code[0] == '4')
+		lint_add(c, l, code_off, SEV_NOTE, "not-temporary", "ERROR: with a "
+		    "4xx code is a temporary failure; TEMP: says so more plainly");
+	if (bare)
+		lint_add(c, l, code_off, SEV_NOTE, "deprecated", "a bare \"%.3s "
+		    "text\" is deprecated; write ERROR:%s%s%.3s text", code, dsn,
+		    dsn[0] ? ":" : "", code);
+}
+
 /* error_value - ERROR:/TEMP: values and bare "### text" */
 static void
 error_value(struct lint_ctx *c, const struct lline *l, size_t off, bool temp,
     bool bare)
 {
-	const char *v = l->text + off, *end = l->text + l->len;
-	char dsn[XCODE_STRLEN] = "", reply[1200], eff[DIAG_MSG_LEN / 2];
-	size_t k, dlen = 0, roff;
-	const char *code, *text;
-	size_t tlen;
+	const char *v = l->text + off, *end = l->text + l->len, *dsn = NULL;
+	size_t k, dlen = 0, doff = 0;
 
 	while (end > v && isspace((unsigned char)end[-1]))
 		end--;
@@ -47,57 +96,42 @@ error_value(struct lint_ctx *c, const struct lline *l, size_t off, bool temp,
 	while (v + k < end && (isdigit((unsigned char)v[k]) || v[k] == '.'))
 		k++;
 	if (v + k < end && v[k] == ':' && xcode_looks_like(v, k)) {
+		dsn = v;
 		dlen = k;
-		str_copyn(dsn, sizeof dsn, v, k);
+		doff = (size_t)(v - l->text);
 		v += k + 1;
 	}
-	code = v;
-	if (end - code < 3 || !isdigit((unsigned char)code[0]) ||
-	    !isdigit((unsigned char)code[1]) || !isdigit((unsigned char)code[2])) {
+	if (end - v < 3 || !isdigit((unsigned char)v[0]) ||
+	    !isdigit((unsigned char)v[1]) || !isdigit((unsigned char)v[2])) {
 		if (!bare)
-			lint_add(c, l, (size_t)(code - l->text), SEV_ERROR,
+			lint_add(c, l, (size_t)(v - l->text), SEV_ERROR,
 			    "reply-syntax", "%s needs a 3-digit reply code, as in "
 			    "%s:5.7.1:550 text", temp ? "TEMP:" : "ERROR:",
 			    temp ? "TEMP" : "ERROR");
 		return;
 	}
-	text = code + 3;
-	while (text < end && isspace((unsigned char)*text))
-		text++;
-	tlen = (size_t)(end - text);
-	roff = (size_t)(code - l->text);
-	if (dlen > 0) {
-		/* "### D.S.N text", the D.S.N taken from before the code */
-		snprintf(reply, sizeof reply, "%.3s %s %.*s", code, dsn,
-		    (int)(tlen > 1000 ? 1000 : tlen), text);
-		/* Sendmail sends exactly this; findings point at the code. */
-		lint_reply(c, l, roff, (size_t)(v - l->text) - dlen - 1 >= 4 ?
-		    (size_t)(v - l->text) - dlen - 1 : roff, reply, strlen(reply),
-		    STAGE_NONE, NULL);
-	} else {
-		size_t x = xcode_parse(text, tlen, XCODE_PREFIX, NULL, NULL);
+	lint_sendmail_reply(c, l, dsn, dlen, doff, (size_t)(v - l->text),
+	    (size_t)(end - l->text), temp, bare);
+}
 
-		snprintf(reply, sizeof reply, "%.3s %.*s", code,
-		    (int)(tlen > 1000 ? 1000 : tlen), text);
-		if (x > 0 && (x == tlen || text[x] == ' '))
-			snprintf(eff, sizeof eff, "%.200s", reply);
-		else
-			snprintf(eff, sizeof eff, "%.3s %c.0.0 %.*s", code, code[0],
-			    (int)(tlen > 180 ? 180 : tlen), text);
-		lint_reply(c, l, roff, (size_t)(text - l->text), reply,
-		    strlen(reply), STAGE_NONE, eff);
+/* lline_single - see lint.h */
+bool
+lline_single(struct lline *l, const char *p, size_t n, int lineno)
+{
+	size_t i;
+
+	lline_free(l);
+	if ((l->text = xstrndup(p, n)) == NULL ||
+	    (l->line = malloc((n + 1) * sizeof *l->line)) == NULL ||
+	    (l->col = malloc((n + 1) * sizeof *l->col)) == NULL)
+		return false;
+	l->len = n;
+	l->first = lineno;
+	for (i = 0; i <= n; i++) {
+		l->line[i] = lineno;
+		l->col[i] = (int)i + 1;
 	}
-	if (temp && code[0] == '5')
-		lint_add(c, l, roff, SEV_WARNING, "not-temporary", "TEMP: with a "
-		    "5xx code: the client gives up instead of trying again (use "
-		    "4xx)");
-	else if (!temp && !bare && code[0] == '4')
-		lint_add(c, l, roff, SEV_NOTE, "not-temporary", "ERROR: with a "
-		    "4xx code is a temporary failure; TEMP: says so more plainly");
-	if (bare)
-		lint_add(c, l, roff, SEV_NOTE, "deprecated", "a bare \"%.3s text\" "
-		    "is deprecated; write ERROR:%s%s%.3s text", code,
-		    dlen ? dsn : "", dlen ? ":" : "", code);
+	return true;
 }
 
 /* lint_sendmail_access - one entry per line */
@@ -110,6 +144,7 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 	struct lline l = { 0 };
 
 	c->sendmail = true;
+	c->stage = STAGE_NONE;	/* entries of every stage, by their tags */
 	while (pos < len) {
 		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - p) : len - pos, k = 0, v;
@@ -122,18 +157,8 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 			k++;
 		if (k == ll || p[k] == '#')
 			continue;
-		/* A one-line "logical line" for the shared helpers. */
-		lline_free(&l);
-		if ((l.text = xstrndup(p, ll)) == NULL ||
-		    (l.line = malloc((ll + 1) * sizeof *l.line)) == NULL ||
-		    (l.col = malloc((ll + 1) * sizeof *l.col)) == NULL)
+		if (!lline_single(&l, p, ll, lineno))
 			break;
-		l.len = ll;
-		l.first = lineno;
-		for (size_t i = 0; i < ll; i++) {
-			l.line[i] = lineno;
-			l.col[i] = (int)i + 1;
-		}
 		/* key, blanks, value */
 		v = k;
 		while (v < ll && !isspace((unsigned char)p[v]))

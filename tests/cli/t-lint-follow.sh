@@ -119,6 +119,23 @@ run "$ESC" lint --help
 like "$out" 'connect, helo, mail, rcpt' "--help lists --stage connect"
 like "$out" 'reply-filter' "--help lists the reply-filter kind"
 
+# Sendmail: a .mc kept in a repository, its access database under --root
+sm="$d/sendmail"
+run "$ESC" lint --root "$sm" "$sm/etc/mail/sendmail.mc"
+is "$(printf '%s\n' "$out" | sed "s|^$sm/etc/mail/||" | awk -F': ' '{print $1": "$2": "$3}')" "access:3:32: error: class-mismatch
+sendmail.mc:7:32: note: xcode-missing
+sendmail.mc:8:27: error: class-mismatch
+sendmail.mc:15:38: warning: stage-subject
+sendmail.mc:17:37: error: class-mismatch" "sendmail.mc followed: its rules, its messages, its access database"
+like "$out" 'sendmail.mc:8:27: .*\(as confRELAY_MSG, sent after \$@ 5\.7\.1\)' "confRELAY_MSG is judged with the 5.7.1 Sendmail puts before it"
+like "$out" 'access:3:32: .*Sendmail sends both as written.*as FEATURE..access_db.. in sendmail\.mc:10' "the access database says where it is named"
+like "$err" 'sendmail.mc: 1 table followed' "summary"
+run "$ESC" lint "$sm/etc/mail/sendmail.mc"
+like "$out" 'table-missing: the access database.s source .*/etc/mail/access .*--root DIR' "without --root: the source is missing, with the hint"
+run "$ESC" lint --format json --root "$sm" "$sm/etc/mail/sendmail.mc"
+is "$(printf '%s' "$out" | jq -r '.files[0] | "\(.type) \(.tables[0].kind) \(.tables[0].status) \(.tables[0].used_as)"')" \
+    "sendmail-mc sendmail-access read FEATURE(\`access_db') in sendmail.mc:10" "json: a sendmail-mc with its access database"
+
 # SARIF 2.1.0
 run "$ESC" lint --format sarif --root "$root" "$cf"
 is "$rc" 1 "sarif: the exit status of the findings"

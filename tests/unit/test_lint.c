@@ -15,7 +15,7 @@
 #include "tap.h"
 
 enum reader { R_ACCESS, R_CHECKS, R_RBL, R_DSN, R_REPLY, R_ACCESS550, R_MAIN,
-    R_MASTER, R_SENDMAIL };
+    R_MASTER, R_SENDMAIL, R_SMMC, R_SMCF };
 
 static const struct row {
 	enum reader	 r;
@@ -117,6 +117,38 @@ static const struct row {
 	{ R_SENDMAIL, NULL, "Connect:10.0.0 REJECT", "", NULL },
 	{ R_SENDMAIL, NULL, "From:x DISCARD", "", NULL },
 	{ R_SENDMAIL, NULL, "From:z ERROR:5.7.1:", "1:20:error:reply-syntax", NULL },
+	/* sendmail.cf rules: $#error [$@ D.S.N] $: text, by ruleset */
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 5.7.1 $: \"550 No\"", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 4.7.1 $: \"550 No\"",
+	    "2:16:error:class-mismatch", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 4.7.1 $: \"451 Later\"", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $: \"550 No\"", "2:21:note:xcode-missing",
+	    "550 5.0.0 No" },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $: \"550 5.7.1 No\"", "", NULL },
+	{ R_SMCF, NULL, "Scheck_mail\nR$*\t$#error $@ 5.1.1 $: \"550 x\"",
+	    "2:16:warning:stage-subject", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 5.1.1 $: \"550 x\"", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 5.7.1 $: 550 Fix DNS for $1\tcomment",
+	    "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 5.7.1 $: \"550 x \" $&f", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ $1.$2.$3 $: $4", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ nouser $: \"550 4.1.1 x\"",
+	    "2:31:error:class-mismatch", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $: _TMPFMSG_(`CR')", "", NULL },
+	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#discard $: discard", "", NULL },
+	{ R_SMCF, NULL, "Kaccess ldap -1 -v sendmailMTAMapValue", "1:1:note:table-not-checkable",
+	    NULL },
+	/* sendmail.mc: the reply messages proto.m4 sends */
+	{ R_SMMC, NULL, "define(`confREJECT_MSG', `\"550 5.7.1 Access denied\"')dnl", "", NULL },
+	{ R_SMMC, NULL, "define(`confREJECT_MSG', `\"550 Access denied\"')dnl",
+	    "1:32:note:xcode-missing", "550 5.0.0 Access denied" },
+	{ R_SMMC, NULL, "define(`confRELAY_MSG', `\"550 Relaying denied\"')dnl", "", NULL },
+	{ R_SMMC, NULL, "define(`confRELAY_MSG', `\"451 Relaying denied\"')dnl",
+	    "1:27:error:class-mismatch", NULL },
+	{ R_SMMC, NULL, "define(`confRCPTREJ_MSG', `\"550 Mailbox disabled\"')dnl", "", NULL },
+	{ R_SMMC, NULL, "FEATURE(`access_db', `LDAP')dnl", "1:1:note:table-not-checkable", NULL },
+	{ R_SMMC, NULL, "LOCAL_RULESETS\nSLocal_check_rcpt\nR$*\t$#error $@ 4.7.1 $: \"550 x\"",
+	    "3:16:error:class-mismatch", NULL },
 };
 
 /* run - one row's diagnostics as "LINE:COL:sev:id ..." */
@@ -148,6 +180,15 @@ run(const struct registry *reg, const struct row *r, char *out, size_t size,
 	case R_SENDMAIL:
 		lint_sendmail_access(&c, r->in, strlen(r->in));
 		break;
+	case R_SMMC:
+	case R_SMCF: {
+		struct lint_follow fl = { 0 };
+
+		lint_sendmail_config(&c, r->in, strlen(r->in), r->r == R_SMMC,
+		    &fl);
+		lint_follow_free(&fl);
+		break;
+	}
 	}
 	out[0] = eff[0] = '\0';
 	for (i = 0; i < d.n && used < size; i++) {
