@@ -134,6 +134,19 @@ lline_single(struct lline *l, const char *p, size_t n, int lineno)
 	return true;
 }
 
+/* tag_stage - what an entry's tag says it is checked for: From: the
+   sender (check_mail), To: the recipient (check_rcpt); others (Connect:,
+   untagged keys that match any of them) no stage */
+static enum stage
+tag_stage(const char *key, size_t n)
+{
+	if (n > 5 && strncasecmp(key, "From:", 5) == 0)
+		return STAGE_MAIL;
+	if (n > 3 && strncasecmp(key, "To:", 3) == 0)
+		return STAGE_RCPT;
+	return STAGE_NONE;
+}
+
 /* lint_sendmail_access - one entry per line */
 unsigned
 lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
@@ -144,7 +157,7 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 	struct lline l = { 0 };
 
 	c->sendmail = true;
-	c->stage = STAGE_NONE;	/* entries of every stage, by their tags */
+	c->stage = STAGE_NONE;	/* per entry, by its tag */
 	while (pos < len) {
 		const char *p = buf + pos, *nl = memchr(p, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - p) : len - pos, k = 0, v;
@@ -167,6 +180,7 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 			v++;
 		if (v >= ll)
 			continue;
+		c->stage = tag_stage(p + k, v - k);
 		if (strncasecmp(l.text + v, "ERROR:", 6) == 0) {
 			n++;
 			error_value(c, &l, v + 6, false, false);
@@ -183,5 +197,6 @@ lint_sendmail_access(struct lint_ctx *c, const char *buf, size_t len)
 		}
 	}
 	lline_free(&l);
+	c->stage = STAGE_NONE;
 	return n;
 }

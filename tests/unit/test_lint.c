@@ -117,6 +117,13 @@ static const struct row {
 	{ R_SENDMAIL, NULL, "Connect:10.0.0 REJECT", "", NULL },
 	{ R_SENDMAIL, NULL, "From:x DISCARD", "", NULL },
 	{ R_SENDMAIL, NULL, "From:z ERROR:5.7.1:", "1:20:error:reply-syntax", NULL },
+	/* the tag says what the entry is checked for */
+	{ R_SENDMAIL, NULL, "From:a@x ERROR:5.1.1:550 No such user",
+	    "1:16:warning:stage-subject", NULL },
+	{ R_SENDMAIL, NULL, "To:a@x ERROR:5.1.1:550 No such user", "", NULL },
+	{ R_SENDMAIL, NULL, "To:a@x ERROR:5.1.7:550 Bad sender",
+	    "1:14:warning:stage-subject", NULL },
+	{ R_SENDMAIL, NULL, "a@x ERROR:5.1.1:550 No such user", "", NULL },
 	/* sendmail.cf rules: $#error [$@ D.S.N] $: text, by ruleset */
 	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 5.7.1 $: \"550 No\"", "", NULL },
 	{ R_SMCF, NULL, "Scheck_rcpt\nR$*\t$#error $@ 4.7.1 $: \"550 No\"",
