@@ -138,16 +138,69 @@ rule(struct sarif *s, const char *id)
 	return (int)json_array_size(s->rules) - 1;
 }
 
+/* normalize - "a/./b//c/../d" -> "a/b/d" in place (lexically: SARIF
+   wants URIs without dot segments); leading ".." of a relative name stay */
+static void
+normalize(char *p)
+{
+	char *seg[256], *w, *tok, *save = NULL;
+	size_t n = 0, i, keep = 0;
+	bool abs = p[0] == '/';
+	char *copy = xstrndup(p, strlen(p));
+
+	if (copy == NULL)
+		return;
+	for (tok = strtok_r(copy, "/", &save); tok != NULL;
+	    tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0 && n > keep) {
+			n--;
+			continue;
+		}
+		if (strcmp(tok, "..") == 0 && abs)
+			continue;		/* "/.." is "/" */
+		if (n == sizeof seg / sizeof seg[0]) {
+			free(copy);
+			return;			/* leave it as it is */
+		}
+		seg[n++] = tok;
+		if (strcmp(tok, "..") == 0)
+			keep = n;		/* a leading "..": it stays */
+	}
+	w = p;
+	if (abs)
+		*w++ = '/';
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(seg[i]);
+
+		memmove(w, seg[i], l);
+		w += l;
+		if (i + 1 < n)
+			*w++ = '/';
+	}
+	if (w == p)
+		*w++ = '.';
+	*w = '\0';
+	free(copy);
+}
+
 /* uri - a file name as an artifact location */
 static json_t *
-uri(const char *file)
+uri(const char *name)
 {
 	json_t *o;
-	char *enc;
-	size_t i, n = strlen(file), k = 0;
+	char *enc, *file;
+	size_t i, n, k = 0;
 
-	if ((enc = malloc(3 * n + 8)) == NULL)
+	if ((file = xstrndup(name, strlen(name))) == NULL)
 		return NULL;
+	normalize(file);
+	n = strlen(file);
+	if ((enc = malloc(3 * n + 8)) == NULL) {
+		free(file);
+		return NULL;
+	}
 	if (file[0] == '/')
 		k = (size_t)sprintf(enc, "file://");
 	for (i = 0; i < n; i++) {
@@ -162,6 +215,7 @@ uri(const char *file)
 	o = file[0] == '/' ? json_pack("{s:s}", "uri", enc) :
 	    json_pack("{s:s, s:s}", "uri", enc, "uriBaseId", "%SRCROOT%");
 	free(enc);
+	free(file);
 	return o;
 }
 

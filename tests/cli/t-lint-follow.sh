@@ -150,9 +150,16 @@ run "$ESC" lint --format sarif "$d/sender_access"
 printf '%s\n' "$out" > "$t/fix.sarif"
 is "$(jq -c '[.runs[0].results[] | select(.ruleId == "class-mismatch") | .fixes[].artifactChanges[0].replacements[0] | .deletedRegion.startLine, .deletedRegion.startColumn, .deletedRegion.endColumn, .insertedContent.text]' "$t/fix.sarif")" \
     '[3,21,30,"550 5.7.1"]' "sarif: the suggestion as a fix over \"550 4.7.1\""
+# File names with dot segments (make distcheck's ../..) become URIs without
+run "$ESC" lint --format sarif "$d/follow/./../sender_access"
+printf '%s\n' "$out" > "$t/dots.sarif"
+is "$(jq -r '[.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri | test("/\\.\\.?/") ] | any' "$t/dots.sarif")" \
+    false "sarif: URIs without . or .. segments"
+like "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' "$t/dots.sarif")" \
+    'tests/data/lint/sender_access$' "sarif: the same file"
 tool=${ESC_SARIF_ROOT:-$HOME/.cache/esc-milter/sarif}/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ -x "$tool" ]; then
-	for f in follow fix; do
+	for f in follow fix dots; do
 		"$tool" validate "$t/$f.sarif" -o "$t/$f.check.sarif" > "$t/$f.log" 2>&1
 		is "$?" 0 "SARIF Multitool ran on $f.sarif"
 		is "$(jq -c '[.runs[0].results[] | select(.level == "error" or .level == "warning") | .ruleId]' "$t/$f.check.sarif")" \
