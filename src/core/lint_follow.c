@@ -181,14 +181,16 @@ use_add(struct follow *f, const char *spec, const char *path, int kind,
 	    status);
 }
 
-/* at - the definition's place for a diagnostic (file, line, column) */
+/* at - where a diagnostic about table spec goes: where the spec is
+   written in the parameter that names it (file, line, column) */
 static void
-at(const struct follow *f, const struct pf_param *where, const char **file,
-    int *line, int *col)
+at(const struct follow *f, const struct pf_param *where, const char *spec,
+    const char **file, int *line, int *col)
 {
 	*file = where ? where->file : f->pf->main_path;
-	*line = where ? where->line : 0;
-	*col = where ? where->col : 0;
+	*line = *col = 0;
+	if (where != NULL)
+		pfconf_where(where, spec, line, col);
 }
 
 /* lint_source - read a table's source file and lint it for one use */
@@ -211,7 +213,7 @@ lint_source(struct follow *f, const char *spec, const char *name, int kind,
 		int e = errno;
 
 		f->out->use[f->out->nuse - 1].status = "missing";
-		at(f, where, &file, &line, &col);
+		at(f, where, spec, &file, &line, &col);
 		diag_add(f->base->diags, file, line, col, SEV_ERROR,
 		    "table-missing", "%s (%s): cannot read %s: %s; Postfix "
 		    "answers \"451 4.3.0 Server configuration error\" when a "
@@ -252,7 +254,7 @@ lint_static(struct follow *f, const char *spec, const char *v, size_t n,
 	c.diags = &tmp;
 	c.stage = st;
 	c.used_as = used_as;
-	at(f, where, &file, &line, &col);
+	at(f, where, spec, &file, &line, &col);
 	c.file = file;
 	f->out->ncodes += lint_postfix_table(&c, buf, n + 3, (enum table_kind)kind);
 	for (k = 0; k < tmp.n; k++) {
@@ -326,7 +328,7 @@ table(struct follow *f, const char *spec, size_t n, int kind, enum stage st,
 	if (strcmp(type, "proxy") == 0)		/* proxy:mysql:...: mysql */
 		str_copyn(type, sizeof type, colon + 1,
 		    strcspn(colon + 1, ":"));
-	at(f, where, &file, &line, &col);
+	at(f, where, whole, &file, &line, &col);
 	diag_add(f->base->diags, file, line, col, SEV_NOTE, "table-not-checkable",
 	    "%s (%s) is served by %s: esc lint cannot read its replies; check "
 	    "them where that service keeps them", whole, used_as, type);

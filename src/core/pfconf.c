@@ -48,6 +48,7 @@ param_free(struct pf_param *p)
 {
 	free(p->name);
 	free(p->value);
+	free(p->pos);
 }
 
 void
@@ -73,29 +74,56 @@ pfconf_free(struct pfconf *pf)
 	pfconf_init(pf);
 }
 
-/* add - name = value (owned copies) to a list; -1 on ENOMEM */
+/* add - name = value (owned copies) to a list, with where each byte of
+   the value was written (value at offset voff of logical line l); -1 on
+   ENOMEM */
 static int
 add(struct pf_param **list, unsigned *n, const char *name, size_t nl,
-    const char *value, size_t vl, const char *file, int line, int col)
+    const char *value, size_t vl, const char *file, const struct lline *l,
+    size_t voff)
 {
 	struct pf_param *p = reallocarray(*list, *n + 1, sizeof **list);
+	size_t i;
 
 	if (p == NULL)
 		return -1;
 	*list = p;
 	p += *n;
+	memset(p, 0, sizeof *p);
 	p->name = xstrndup(name, nl);
 	p->value = xstrndup(value, vl);
-	if (p->name == NULL || p->value == NULL) {
-		free(p->name);
-		free(p->value);
+	p->pos = reallocarray(NULL, vl + 1, sizeof *p->pos);
+	if (p->name == NULL || p->value == NULL || p->pos == NULL) {
+		param_free(p);
 		return -1;
 	}
+	for (i = 0; i <= vl; i++) {
+		p->pos[i].line = lline_line(l, voff + i);
+		p->pos[i].col = lline_col(l, voff + i);
+	}
 	p->file = file;
-	p->line = line;
-	p->col = col;
+	p->line = p->pos[0].line;
+	p->col = p->pos[0].col;
 	(*n)++;
 	return 0;
+}
+
+/* pfconf_where - see pfconf.h */
+void
+pfconf_where(const struct pf_param *p, const char *text, int *line, int *col)
+{
+	const char *at = text[0] ? strstr(p->value, text) : NULL;
+	const char *colon = strchr(text, ':');
+
+	/* "${type}:/etc/postfix/x" is written, "hash:/etc/postfix/x" named */
+	if (at == NULL && colon != NULL && colon[1] != '\0')
+		at = strstr(p->value, colon + 1);
+	*line = p->line;
+	*col = p->col;
+	if (at != NULL && p->pos != NULL) {
+		*line = p->pos[at - p->value].line;
+		*col = p->pos[at - p->value].col;
+	}
 }
 
 /* assignment - "name = value" in t (part of logical line l) added to
@@ -117,8 +145,7 @@ assignment(struct pf_param **list, unsigned *n, const struct lline *l,
 	vl = (size_t)(t + tn - v);
 	str_span_trim(&v, &vl);
 	voff = (size_t)(v - l->text);
-	return add(list, n, name, nl, v, vl, file, lline_line(l, voff),
-	    lline_col(l, voff));
+	return add(list, n, name, nl, v, vl, file, l, voff);
 }
 
 /* pfconf_read_main - "name = value" logical lines */

@@ -20,6 +20,10 @@ struct pf_param {
 	char		*value;		/* as written (not expanded) */
 	const char	*file;		/* main.cf or master.cf path (borrowed) */
 	int		 line, col;	/* where the value starts */
+	struct {
+		int	 line, col;
+	}		*pos;		/* where each byte of value was
+					   written (continuation lines) */
 };
 
 struct pf_service {
@@ -77,6 +81,15 @@ char	*pfconf_expand(const struct pfconf *, const struct pf_service *,
  */
 bool	pfconf_next(const char *s, size_t n, size_t *i, size_t *a, size_t *b,
 	    bool comma);
+
+/*
+ * pfconf_where - where text (a table, "hash:/etc/postfix/x") is written in
+ * the parameter's value: its line and column, or the value's start when
+ * the text is not there as written ($parameters); a "type:name" whose
+ * type came from a parameter is found by its name.
+ */
+void	pfconf_where(const struct pf_param *, const char *text, int *line,
+	    int *col);
 
 /* pfconf_bool - "yes"/"no" of a parameter (Postfix's rules), def if unset */
 bool	pfconf_bool(const struct pfconf *, const struct pf_service *,

@@ -18,8 +18,8 @@ is "$got" "client.cidr:1:21: warning: class-mismatch
 client.cidr:1:21: warning: class-mismatch
 header_checks:2:28: warning: unregistered
 helo_checks.pcre:1:19: warning: class-mismatch
-main.cf:10:5: note: table-not-checkable
-main.cf:10:5: error: table-missing
+main.cf:16:25: note: table-not-checkable
+main.cf:17:42: error: table-missing
 recipient_access:2:22: warning: stage-subject
 strict_senders:2:25: warning: stage-subject
 submission_access:1:25: warning: class-mismatch" "followed: every table, exactly the expected diagnostics"
@@ -143,7 +143,7 @@ printf '%s\n' "$out" > "$t/follow.sarif"
 is "$(jq -r '.version' "$t/follow.sarif")" 2.1.0 "sarif: version 2.1.0"
 is "$(jq '.runs[0].results | length' "$t/follow.sarif")" 9 "sarif: one result per diagnostic"
 is "$(jq -r '.runs[0].results[] | select(.ruleId == "table-missing") | "\(.level) \(.locations[0].physicalLocation.region.startLine) \(.locations[0].physicalLocation.artifactLocation.uri | endswith("tests/data/lint/follow/etc/postfix/main.cf"))"' "$t/follow.sarif")" \
-    "error 10 true" "sarif: level, line and file of a result"
+    "error 17 true" "sarif: level, line and file of a result"
 is "$(jq -r '[.runs[0].results[] | .ruleIndex as $i | .ruleId == $r[0][$i].id] | all' --slurpfile r <(jq '.runs[0].tool.driver.rules' "$t/follow.sarif") "$t/follow.sarif")" \
     true "sarif: every result points at its rule"
 run "$ESC" lint --format sarif "$d/sender_access"

@@ -124,6 +124,24 @@ main(void)
 	v = pfconf_get(&pf, NULL, "maps", &where);
 	is_str(v, "hash:$config_directory/a,    ${relay?{pcre:/x}} "
 	    "${empty:cidr:/y}", "a continued value, as written (joined)");
+	/* where a table is written in a continued value */
+	(void)pfconf_get(&pf, NULL, "maps", &where);
+	if (where != NULL) {
+		int line, col;
+
+		pfconf_where(where, "pcre:/x", &line, &col);
+		ok(line == 6 && col == 14, "pcre:/x is at 6:14 (got %d:%d)", line,
+		    col);
+		pfconf_where(where, "hash:/etc/pf/a", &line, &col);
+		ok(line == 5 && col == 8, "a name that was expanded: the value's "
+		    "start, 5:8 (got %d:%d)", line, col);
+		pfconf_where(where, "btree:/y", &line, &col);
+		ok(line == 6 && col == 37, "a type from a parameter: found by its "
+		    "name, 6:37 (got %d:%d)", line, col);
+		pfconf_where(where, "nowhere:/z", &line, &col);
+		ok(line == 5 && col == 8, "not written: the value's start (got "
+		    "%d:%d)", line, col);
+	}
 	v = pfconf_get(&pf, NULL, "access_map_defer_code", &where);
 	ok(v != NULL && strcmp(v, "450") == 0 && where == NULL,
 	    "a default, with no place");
