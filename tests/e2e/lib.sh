@@ -185,10 +185,15 @@ milter_spawn() {
 		    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 		    --num-callers=30 --log-file="$T/valgrind.%p.log")
 	fi
+	local before
+	before=$(grep -c ' listening on ' "$T/milter.log" 2>/dev/null)
 	"${vg[@]}" "$MILTER" -f -c "$conf" -u nobody -P "$pidfile" "$@" \
 	    >>"$T/milter.log" 2>&1 &
 	SPAWNED_PID=$!
-	if ! wait_until "$wait" port_open "$port"; then
+	# Ready when it says so (after dropping privileges; the socket
+	# listens before that) and the port answers.
+	if ! wait_until "$wait" sh -c "[ \$(grep -c ' listening on ' '$T/milter.log') -gt ${before:-0} ]" ||
+	    ! wait_until "$wait" port_open "$port"; then
 		echo "# esc-milter did not start:"
 		sed 's/^/#   /' "$T/milter.log"
 		return 1
