@@ -682,15 +682,6 @@ lint_guess_table(const char *buf, size_t len, const char *name,
 		g->stage = g->kind == TK_CHECKS ? STAGE_EOM : STAGE_NONE;
 }
 
-/* lint_table_kind - how a table is probably used */
-enum table_kind
-lint_table_kind(const char *buf, size_t len, const char *name)
-{
-	struct lint_guess g;
-
-	lint_guess_table(buf, len, name, &g);
-	return g.kind;
-}
 /* lint_stage_hint - what the map is checked at, from its name */
 enum stage
 lint_stage_hint(const char *name)

@@ -143,9 +143,6 @@ struct lint_guess {
 void	lint_guess_table(const char *buf, size_t len, const char *name,
 	    struct lint_guess *);
 
-/* lint_table_kind - lint_guess_table()'s kind */
-enum table_kind lint_table_kind(const char *buf, size_t len, const char *name);
-
 /* lint_stage_hint - "sender_access" -> mail, ... STAGE_NONE if unknown */
 enum stage lint_stage_hint(const char *name);
 

@@ -56,8 +56,6 @@ static const char *const file_maps[] = { "hash", "btree", "dbm", "text",
 struct smcf {
 	struct lint_ctx		*c;
 	struct lint_follow	*out;
-	bool			 mc;
-	bool			 access_named;	/* FEATURE(`access_db') seen */
 };
 
 /* ruleset_stage - "Scheck_rcpt", "SLocal_check_mail=..." */
@@ -256,7 +254,6 @@ feature(struct smcf *s, const struct lline *l)
 
 	if (n < 19 || strncmp(t, "FEATURE(`access_db'", 19) != 0)
 		return;
-	s->access_named = true;
 	q = memchr(t + 19, '`', n - 19);
 	e = q ? memchr(q + 1, '\'', n - (size_t)(q + 1 - t)) : NULL;
 	if (q == NULL || e == NULL)
@@ -272,7 +269,7 @@ void
 lint_sendmail_config(struct lint_ctx *c, const char *buf, size_t len,
     bool mc, struct lint_follow *out)
 {
-	struct smcf s = { c, out, mc, false };
+	struct smcf s = { c, out };
 	struct lline l = { 0 };
 	size_t pos = 0;
 	int lineno = 0;

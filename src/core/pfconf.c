@@ -148,6 +148,15 @@ assignment(struct pf_param **list, unsigned *n, const struct lline *l,
 	return add(list, n, name, nl, v, vl, file, l, voff);
 }
 
+/* keep_path - the first path a file was read from, owned; -1 on ENOMEM */
+static int
+keep_path(char **dst, const char *path)
+{
+	if (*dst == NULL && (*dst = xstrndup(path, strlen(path))) == NULL)
+		return -1;
+	return 0;
+}
+
 /* pfconf_read_main - "name = value" logical lines */
 int
 pfconf_read_main(struct pfconf *pf, const char *path, const char *buf,
@@ -157,8 +166,7 @@ pfconf_read_main(struct pfconf *pf, const char *path, const char *buf,
 	size_t pos = 0;
 	int lineno = 0, rc = 0;
 
-	if (pf->main_path == NULL && (pf->main_path = xstrndup(path,
-	    strlen(path))) == NULL)
+	if (keep_path(&pf->main_path, path) < 0)
 		return -1;
 	while (rc == 0 && lline_next(buf, len, &pos, &lineno, &l))
 		rc = assignment(&pf->param, &pf->nparam, &l, l.text, l.len,
@@ -202,8 +210,7 @@ pfconf_read_master(struct pfconf *pf, const char *path, const char *buf,
 	size_t pos = 0;
 	int lineno = 0, rc = 0;
 
-	if (pf->master_path == NULL && (pf->master_path = xstrndup(path,
-	    strlen(path))) == NULL)
+	if (keep_path(&pf->master_path, path) < 0)
 		return -1;
 	while (rc == 0 && lline_next(buf, len, &pos, &lineno, &l)) {
 		size_t i = 0, a, b, f[8][2];
