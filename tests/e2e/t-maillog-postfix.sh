@@ -198,6 +198,9 @@ wait_for 60 maillog_caught_up "$ML"
 is "$(events 'select(.event == "reply" and .stage == "helo") | .source' | wc -l | tr -d ' ')" 2 "after a reload: the new HELO rejection once, the old one not again"
 postfix -c "$POSTFIX_ETC" logrotate >> "$T/postfix-check.log" 2>&1
 wait_for 30 sh -c "ls '$T/pf/' | grep -q '^maillog\.[0-9]'"
+# postlogd reopens the file when the reload reaches it: until then a line
+# still goes to the rotated file.  Probe until one lands in the new one.
+wait_for 60 sh -c "postlog -c '$POSTFIX_ETC' -t esc-probe rotate-probe 2>/dev/null; grep -q rotate-probe '$ML'"
 printf 'EHLO listed.test\nMAIL FROM:<a@src.example>\nRCPT TO:<after-rotate@dest.example>\nQUIT\n' |
     "$PY" "$SMTPC" --source 127.0.0.66 "127.0.0.1:$XPORT" > /dev/null
 wait_for 60 grep -q 'to=<after-rotate@dest.example>' "$ML"
