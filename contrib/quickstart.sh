@@ -131,7 +131,7 @@ build() {
 
 find_shared() {
 	local d
-	for d in "${ESC_SHARED_DIR:-}" "$here/../shared" /work/shared; do
+	for d in "${ESC_SHARED_DIR:-}" "$here/../shared"; do
 		if [ -n "$d" ] && [ -d "$d/registry" ]; then
 			(cd "$d" && pwd)
 			return
@@ -147,7 +147,8 @@ use_shared() {
 		export ESC_SHARED_DIR="$shared"
 		say "using the shared registry and corpus in $shared"
 	else
-		say "no shared corpus found: the tests that need it will skip"
+		say "no shared corpus found (ESC_SHARED_DIR is not set and there is no ../shared):"
+		say "the tests that read real bounces, logs and configurations will skip and say so"
 	fi
 }
 

@@ -12,6 +12,15 @@ tap_fail=0
 : "${ESC:=${top_builddir:-.}/src/cli/esc}"
 : "${top_srcdir:=.}"
 TMPBASE=${TMPDIR:-/tmp}
+# The shared test corpus and registry (real bounces, logs, configurations)
+# are not part of the repository: $ESC_SHARED_DIR, else ../shared beside
+# the source tree.  Without them the tests that need them skip and say so.
+SHARED=${ESC_SHARED_DIR:-$top_srcdir/../shared}
+
+# skip_no_shared PATH - the TAP skip for a missing part of the corpus
+skip_no_shared() {
+	ok 0 "# SKIP $1 is not here: the shared corpus is not part of the repository (set ESC_SHARED_DIR to the directory holding corpus/ and registry/)"
+}
 
 ok() {
 	tap_n=$((tap_n + 1))

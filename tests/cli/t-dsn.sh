@@ -111,7 +111,7 @@ else
 fi
 
 # --- the corpus of real bounces --------------------------------------------
-corpus=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/bounces
+corpus=$SHARED/corpus/bounces
 if [ -d "$corpus" ] && command -v python3 >/dev/null; then
 	python3 "$top_srcdir/tests/cli/dsn_oracle.py" "$corpus"/*.eml | sort > "$W/oracle"
 	"$ESC" dsn --format json "$corpus"/*.eml > "$W/corpus.json" 2> "$W/corpus.err"
@@ -126,11 +126,11 @@ if [ -d "$corpus" ] && command -v python3 >/dev/null; then
 	is "$(jq -r '.files[] | select(any(.recipients[]; .class == null)) | .file | sub(".*/"; "")' "$W/corpus.json")" \
 	    "lhost-sendgrid-03.eml" "corpus: every recipient has a class but the one with neither Status: nor an SMTP diagnostic"
 else
-	ok 0 "# SKIP corpus not present ($corpus)"
+	skip_no_shared "$corpus"
 fi
 
 # --- 420 more real bounces from 13 other projects --------------------------
-more=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/bounces-more
+more=$SHARED/corpus/bounces-more
 if [ -d "$more" ] && command -v python3 >/dev/null; then
 	find "$more" -type f ! -name README.md | sort > "$W/more.list"
 	xargs -d '\n' python3 "$top_srcdir/tests/cli/dsn_oracle.py" < "$W/more.list" | sort > "$W/more.oracle"
@@ -165,6 +165,6 @@ if [ -d "$more" ] && command -v python3 >/dev/null; then
 	run "$ESC" dsn "$more/PHP-Bounce-Handler/nodsn/exchange1.eml"
 	like "$out" 'note: 2 blank lines before the header .*read from line 3' "and the reader is told"
 else
-	ok 0 "# SKIP corpus not present ($more)"
+	skip_no_shared "$more"
 fi
 done_testing

@@ -68,7 +68,7 @@ is "$rc" 2 "a directory without main.cf: exit 2"
 like "$err" 'a Postfix configuration directory holds main.cf' "and says why"
 
 # Real configurations (corpus), installed under a --root tree.
-corpus=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/mail-configs-more
+corpus=$SHARED/corpus/mail-configs-more
 if [ -f "$corpus/README.md" ]; then
 	p=$corpus/parseword-mail-config
 	mkdir -p "$t/pw/etc/postfix"
@@ -109,7 +109,7 @@ regexp:/etc/postfix/header_checks checks eom read" "parseword: every table, its 
 	like "$err" 'read as an access table checked at connect, because its keys are IP addresses' "the guess is said, with why"
 	like "$err" 'say so with --table-kind and --stage' "and how to state it"
 else
-	ok 0 "# SKIP corpus not present ($corpus)"
+	skip_no_shared "$corpus"
 fi
 printf '1.2.3.4\tOK\n192.0.2.0/24\tOK\n' > "$t/rbl_override"
 run "$ESC" lint --format json "$t/rbl_override"

@@ -95,7 +95,7 @@ is "$(printf '%s' "$out" | jq '.files[1].lines_with_codes')" 8 "json: lines with
 # The corpus of real configuration files: every file read, the type and
 # the number of code-carrying lines the corpus README lists, no error on a
 # line the MTA accepts, every diagnostic on a line that carries a code.
-corpus=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/mail-configs
+corpus=$SHARED/corpus/mail-configs
 if [ -f "$corpus/README.md" ]; then
 	rows=$(grep -E '^\| `[^`]+` \|' "$corpus/README.md" |
 	    awk -F'|' '{gsub(/[ `]/, "", $2); split($7, t, " "); gsub(/ /, "", $8); print $2, t[1], $8}' |
@@ -129,6 +129,6 @@ if [ -f "$corpus/README.md" ]; then
 	is "$n" 33 "corpus: all 33 files listed"
 	is "$bad" 0 "corpus: types, code-carrying lines and diagnostics as expected"
 else
-	ok 0 "# SKIP corpus not present ($corpus)"
+	skip_no_shared "$corpus"
 fi
 done_testing

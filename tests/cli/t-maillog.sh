@@ -119,9 +119,9 @@ is "$(printf '%s' "$out" | jq -c '[.rows[] | [.key, .count]]')" '[["4.3.5",4],["
     "report: a log and an event file together"
 
 # The shared corpus of real logs.
-corpus=${ESC_SHARED_DIR:-$top_srcdir/../shared}/corpus/maillogs
+corpus=$SHARED/corpus/maillogs
 if [ ! -d "$corpus" ]; then
-	ok 0 "# SKIP the shared corpus is not here ($corpus)"
+	skip_no_shared "$corpus"
 	done_testing
 	exit
 fi

@@ -41,14 +41,14 @@ run "$ESC" registry --registry "$data/newer.csv" --diff "$data/newer.csv"
 is "$rc" 0 "diff of a file with itself: exit 0"
 like "$out" '0 added, 0 changed, 0 removed' "diff with itself: nothing"
 
-shared=${ESC_SHARED_DIR:-$top_srcdir/../shared}
-if [ -f "$shared/registry/smtp-enhanced-status-codes.csv" ]; then
-	run "$ESC" registry --diff "$shared/registry/smtp-enhanced-status-codes.csv"
+
+if [ -f "$SHARED/registry/smtp-enhanced-status-codes.csv" ]; then
+	run "$ESC" registry --diff "$SHARED/registry/smtp-enhanced-status-codes.csv"
 	is "$rc" 0 "the IANA export agrees with the built-in table"
 	like "$out" '0 added, 0 changed, 0 removed' "IANA diff: nothing"
 	is "$err" "" "IANA diff: no warnings"
 else
-	ok 0 "# SKIP IANA registry not present"
+	skip_no_shared "$SHARED/registry/smtp-enhanced-status-codes.csv"
 fi
 run "$ESC" registry extra
 is "$rc" 2 "unexpected operand: exit 2"
