@@ -145,6 +145,7 @@ maillog_parse(const struct logline *ll, enum maillog_mta filter,
 	enum ml_result res;
 
 	r->nrcpt = 0;
+	r->monitor = false;
 	r->stage = NULL;
 	r->has_reply = false;
 	r->code[0] = r->xcode[0] = r->text[0] = '\0';

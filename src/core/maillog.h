@@ -8,6 +8,9 @@
  *	NOQUEUE: reject: RCPT from [ip]:port: 550 5.7.1 ...; from=<s>,
  *	    to=<r>, proto=ESMTP, helo=<h>                          (postscreen)
  *	QID: milter-reject: END-OF-MESSAGE from host[ip]: 5.7.1 text; from=..
+ *	NOQUEUE: reject_warning: RCPT from ...   (warn_if_reject: monitor)
+ *	proxy-reject: END-OF-MESSAGE: 554 5.7.0 text; from=<s> to=<r> ...
+ *	    (smtpd_proxy_filter, a before-queue content filter)
  *	QID: reject: header Subject: x from host[ip]; from=<s> to=<r>
  *	    proto=ESMTP helo=<h>: 5.7.1 text                       (cleanup)
  *	QID: to=<r>, relay=mx[ip]:25, ..., dsn=5.7.26, status=bounced (host
@@ -20,7 +23,7 @@
  *	    dsn=4.3.5, stat=Deferred: 451 4.3.5 text
  *
  * Everything else is ML_NOTHING (an MTA line that is not one of these:
- * reject_warning, warn, filter, redirect, sent, address probes, expired
+ * warn, filter, redirect, sent, address probes, expired
  * messages, Postfix's "said" lines before the next MX is tried) or
  * ML_NOT_MTA (another program).  A rejection line cut short is read as far
  * as it goes; ML_DAMAGED is a line that starts like one but cannot be
@@ -61,6 +64,8 @@ struct maillog_rec {
 	struct ml_span	 queue_id;	/* absent for NOQUEUE */
 	enum ml_action	 action;
 	enum ml_source	 source;
+	bool		 monitor;	/* Postfix's warn_if_reject: logged as
+					   reject_warning, nothing refused */
 	enum ml_direction direction;
 	const char	*stage;		/* "rcpt", ...; NULL: the line does
 					   not say */

@@ -61,7 +61,7 @@ maillog_event(const struct registry *reg, const struct maillog_rec *r,
 	ec.ts = ll->has_time ? logline_ts(ll->ms, ts, sizeof ts) : "";
 	re.source = maillog_source_name(r->source);
 	re.action = maillog_action_name(r->action);
-	re.mode = "enforce";
+	re.mode = r->monitor ? "monitor" : "enforce";
 	re.client_ip = dup(&sc, r->client_ip);
 	re.client_name = dup(&sc, r->client_name);
 	re.helo = dup(&sc, r->helo);
@@ -147,7 +147,9 @@ maillog_key(const struct maillog_rec *r, unsigned i, char *buf, size_t size)
 	const char *stage = r->stage;
 	const char *kind;
 
-	if (r->direction != MLD_INBOUND)
+	/* a warning refused nothing: neither the milter nor the MTA's
+	   SMFIP_RCPT_REJ sees it */
+	if (r->direction != MLD_INBOUND || r->monitor)
 		return 0;
 	if (r->source == MLS_MILTER) {
 		kind = "milter";

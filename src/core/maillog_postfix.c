@@ -159,6 +159,28 @@ postfix_reception(const char *s, size_t n, struct maillog_rec *r)
 	return ML_EVENT;
 }
 
+/*
+ * proxy_reception - after "proxy-reject: ": "END-OF-MESSAGE: reply;
+ * from=<s> to=<r> proto=ESMTP helo=<h>" (the client is not named)
+ */
+static enum ml_result
+proxy_reception(const char *s, size_t n, struct maillog_rec *r)
+{
+	const char *c = find(s, n, LIT(": ")), *end = s + n, *sf;
+
+	if (c == NULL || memchr(s, ' ', (size_t)(c - s)) != NULL)
+		return ML_DAMAGED;
+	r->stage = stage_of_cmd(s, (size_t)(c - s));
+	s = c + 2;
+	if ((sf = suffix(s, (size_t)(end - s))) != NULL) {
+		postfix_kv(sf + 2, (size_t)(end - sf - 2), r);
+		ml_set_reply(r, s, (size_t)(sf - s));
+	} else {
+		ml_set_reply(r, s, (size_t)(end - s));
+	}
+	return ML_EVENT;
+}
+
 /* remote - "name[ip]" (ip may be "private/dovecot-lmtp") */
 static void
 remote(const char *s, size_t n, struct maillog_rec *r)
@@ -308,16 +330,22 @@ ml_postfix(const char *s, size_t n, struct maillog_rec *r)
 		size_t		 len;
 		enum ml_action	 action;	/* MLA_REJECT: by the class */
 		enum ml_source	 source;
+		bool		 monitor;	/* would have been refused */
 	} kinds[] = {
-		{ LIT("reject: "), MLA_REJECT, MLS_MTA },
-		{ LIT("milter-reject: "), MLA_REJECT, MLS_MILTER },
-		{ LIT("discard: "), MLA_DISCARD, MLS_MTA },
-		{ LIT("hold: "), MLA_HOLD, MLS_MTA },
-		{ LIT("milter-discard: "), MLA_DISCARD, MLS_MILTER },
-		{ LIT("milter-hold: "), MLA_HOLD, MLS_MILTER },
-		{ LIT("milter-header-reject: "), MLA_REJECT, MLS_MTA },
-		{ LIT("milter-header-discard: "), MLA_DISCARD, MLS_MTA },
-		{ LIT("milter-header-hold: "), MLA_HOLD, MLS_MTA },
+		{ LIT("reject: "), MLA_REJECT, MLS_MTA, false },
+		{ LIT("milter-reject: "), MLA_REJECT, MLS_MILTER, false },
+		{ LIT("discard: "), MLA_DISCARD, MLS_MTA, false },
+		{ LIT("hold: "), MLA_HOLD, MLS_MTA, false },
+		{ LIT("milter-discard: "), MLA_DISCARD, MLS_MILTER, false },
+		{ LIT("milter-hold: "), MLA_HOLD, MLS_MILTER, false },
+		{ LIT("milter-header-reject: "), MLA_REJECT, MLS_MTA, false },
+		{ LIT("milter-header-discard: "), MLA_DISCARD, MLS_MTA, false },
+		{ LIT("milter-header-hold: "), MLA_HOLD, MLS_MTA, false },
+		/* warn_if_reject: what a restriction would have refused */
+		{ LIT("reject_warning: "), MLA_REJECT, MLS_MTA, true },
+		/* smtpd_proxy_filter (a before-queue content filter) refused
+		   the message; smtpd passed its reply on to the client */
+		{ LIT("proxy-reject: "), MLA_REJECT, MLS_MTA, false },
 	};
 	const char *c = memchr(s, ':', n < 64 ? n : 64);
 	enum ml_result res;
@@ -350,7 +378,11 @@ ml_postfix(const char *s, size_t n, struct maillog_rec *r)
 		return ML_NOTHING;
 	r->source = kinds[i].source;
 	r->direction = MLD_INBOUND;
-	res = postfix_reception(s + kinds[i].len, n - kinds[i].len, r);
+	r->monitor = kinds[i].monitor;
+	if (kinds[i].word[0] == 'p')
+		res = proxy_reception(s + kinds[i].len, n - kinds[i].len, r);
+	else
+		res = postfix_reception(s + kinds[i].len, n - kinds[i].len, r);
 	if (res != ML_EVENT)
 		return res;
 	r->action = kinds[i].action;

@@ -44,6 +44,7 @@ struct held {
 	enum stats_source src;
 	enum stats_dir	 dir;
 	enum stats_action act;
+	enum mode	 mode;		/* monitor: Postfix's reject_warning */
 	bool		 counts;	/* a reject or tempfail */
 	unsigned	 cls;
 	int		 subject, detail;
@@ -104,7 +105,7 @@ emit(struct held *h)
 	stats_maillog_line(rt_stats(), SML_EVENT);
 	if (h->counts)
 		stats_reply_dir(rt_stats(), h->src, h->dir, h->act,
-		    MODE_ENFORCE, h->cls, h->subject, h->detail, h->registered,
+		    h->mode, h->cls, h->subject, h->detail, h->registered,
 		    h->stage);
 }
 
@@ -169,6 +170,7 @@ record(const struct registry *reg, const struct logline *ll, unsigned i)
 	h.dir = r->direction == MLD_OUTBOUND ? SDIR_OUTBOUND : SDIR_INBOUND;
 	h.counts = r->action == MLA_REJECT || r->action == MLA_TEMPFAIL;
 	h.act = r->action == MLA_TEMPFAIL ? SACT_TEMPFAIL : SACT_REJECT;
+	h.mode = r->monitor ? MODE_MONITOR : MODE_ENFORCE;
 	h.cls = has_x ? xc.cls : r->code[0] ? (unsigned)(r->code[0] - '0') : 0;
 	h.subject = has_x ? (int)xc.subject : -1;
 	h.detail = has_x ? (int)xc.detail : -1;

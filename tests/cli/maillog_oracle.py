@@ -25,7 +25,8 @@ PROG = re.compile(r"(?:^|\s)((?:postfix(?:-[\w.-]+)?/[\w./-]+)|sendmail|sm-[\w-]
 QID = re.compile(r"^(?:[0-9A-Za-z]+|<queue id>): ")
 CODE = re.compile(r"^(\d{3})(?:[ -](\d\.\d{1,3}\.\d{1,3})(?=\s|$))?")
 XONLY = re.compile(r"^(\d\.\d{1,3}\.\d{1,3})(?=\s|$)")
-PF_REJECT = re.compile(r"^(reject|milter-reject|milter-header-reject): (\S+) ")
+PF_REJECT = re.compile(r"^(reject|reject_warning|milter-reject|milter-header-reject): (\S+) ")
+PF_PROXY = re.compile(r"^proxy-reject: (\S+): (.*?)(?:; (?:from|to|proto|helo)=.*)?$")
 PF_CLIENT = re.compile(r"^\S+ from (?:[^\s\[]*\[[^\]]*\](?::\d+)?|[^:\s]+): ")
 STAGES = {"CONNECT": "connect", "HELO": "helo", "EHLO": "helo",
           "MAIL": "mail", "RCPT": "rcpt", "DATA": "data", "BDAT": "data",
@@ -77,7 +78,7 @@ def expect(line):
         if m:
             stage = STAGES.get(m.group(2))
             rest = msg[m.end():]
-            to = re.findall(r"[ ,;]to=<([^>]*)>", msg)
+            to = re.findall(r"[ ,;]to=<(.*?)>(?=[ ,;:]|$)", msg)
             if m.group(2) in ("header", "body", "content"):
                 t = re.search(r"helo=<?[^>\s]*>?: (.*)$", rest) or \
                     re.search(r"(?:to|from)=<[^>]*>: (.*)$", rest)
@@ -89,6 +90,13 @@ def expect(line):
                 reply = msg[len(m.group(1)) + 2 + c.end():]
             code, xcode = codes(reply)
             return {"code": code, "xcode": xcode, "stage": stage,
+                    "rcpt": to[-1:] or [None],
+                    "mode": "monitor" if m.group(1) == "reject_warning" else "enforce"}
+        m = PF_PROXY.match(msg)
+        if m:
+            code, xcode = codes(m.group(2))
+            to = re.findall(r"[ ,;]to=<(.*?)>(?=[ ,;:]|$)", msg)
+            return {"code": code, "xcode": xcode, "stage": STAGES.get(m.group(1)),
                     "rcpt": to[-1:] or [None]}
         m = re.search(r"^to=<?([^>,]*)>?, .*status=(bounced|deferred)\b ?(.*)$", msg)
         if m:
@@ -162,9 +170,11 @@ def compare(logpath, eventspath):
             for ev, rcpt in zip(got, want["rcpt"]):
                 reply = ev["reply"] or {}
                 have = {"code": reply.get("code"), "xcode": reply.get("xcode"),
-                        "stage": ev["stage"], "rcpt": ev["recipient"]}
+                        "stage": ev["stage"], "rcpt": ev["recipient"],
+                        "mode": ev["mode"]}
                 wanted = {"code": want["code"], "xcode": want["xcode"],
-                          "stage": want["stage"], "rcpt": rcpt}
+                          "stage": want["stage"], "rcpt": rcpt,
+                          "mode": want.get("mode", "enforce")}
                 if have != wanted:
                     bad += 1
                     print("%s:%d: got %s, want %s: %s" % (logpath, no, have, wanted,

@@ -7,6 +7,9 @@ would answer our mail: 250 to everything, except at the end of DATA
     a recipient starting "rate"        421-4.7.28 ... (two lines), then it
                                        closes the connection
     a recipient starting "nouser"      550 5.1.1 at RCPT
+    a message containing "proxy-spam"  554 5.7.0 at the end of DATA, as
+                                       amavis answers a before-queue
+                                       content filter's client (smtpd)
 
 It prints "ready" when listening and serves until killed.
 """
@@ -44,11 +47,15 @@ def serve(c):
                 say("250 2.1.5 Ok")
         elif verb == "DATA":
             say("354 End data with <CR><LF>.<CR><LF>")
+            spam = False
             while True:
                 d = f.readline()
                 if not d or d in (b".\r\n", b".\n"):
                     break
-            if any(r.startswith("auth-fail") for r in rcpts):
+                spam = spam or b"proxy-spam" in d
+            if spam:
+                say("554 5.7.0 Reject, id=00001-01 - spam")
+            elif any(r.startswith("auth-fail") for r in rcpts):
                 say("550-5.7.26 This mail has been blocked because the sender is")
                 say("550-5.7.26 unauthenticated. Gmail requires all senders to")
                 say("550 5.7.26 authenticate with either SPF or DKIM. - gsmtp")

@@ -7,7 +7,9 @@
 # rejects (which esc-milter also observes), esc-milter's own rejections
 # (which Postfix also logs), and our own outbound mail refused by a remote
 # server with a multi-line 550 5.7.26, deferred with 421 4.7.28, deferred
-# because nothing listens, and bounced by local delivery (unknown user).
+# because nothing listens, and bounced by local delivery (unknown user);
+# a before-queue content filter (smtpd_proxy_filter) that refuses a
+# message, and a restriction under warn_if_reject (Postfix's monitor mode).
 #
 # esc maillog on the log gives the exact events; the daemon following the
 # same log (maillog =) gives each rejection exactly once, its own and the
@@ -17,7 +19,7 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 e2e_init maillog-postfix
 need unshare util-linux
-read -r OPORT DEADPORT < <(free_ports 2)
+read -r OPORT DEADPORT PXPORT < <(free_ports 3)
 DNSADDR=127.53.53.53
 port_open() { "$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" 2>/dev/null; }
 
@@ -29,7 +31,8 @@ wait_for 30 grep -q ready "$T/dnsd.log"
 printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$DNSADDR" > "$T/resolv.conf"
 export POSTFIX_RESOLV="$T/resolv.conf"
 
-# A remote server that refuses our mail, and another milter.
+# A remote server that refuses our mail (and is the before-queue content
+# filter of the smtpd on $PXPORT), and another milter.
 "$PY" "$top_srcdir/tests/e2e/smtp_answer.py" "$RPORT" > "$T/answer.log" 2>&1 &
 E2E_PIDS+=($!)
 wait_for 30 grep -q ready "$T/answer.log"
@@ -60,12 +63,14 @@ POSTFIX_MASTER_EXTRA="127.0.0.1:$XPORT inet n - n - 1 postscreen
 smtpd pass - - n - - smtpd
 dnsblog unix - - n - 0 dnsblog
 tlsproxy unix - - n - 0 tlsproxy
-local unix - n n - - local"
+local unix - n n - - local
+127.0.0.1:$PXPORT inet n - n - - smtpd -o smtpd_proxy_filter=127.0.0.1:$RPORT -o smtpd_milters="
 postfix_start "smtpd_milters = inet:127.0.0.1:$MPORT, inet:127.0.0.1:$OPORT" \
     "postscreen_access_list =" "postscreen_dnsbl_sites = bl.test.example=127.0.0.2" \
     "postscreen_dnsbl_threshold = 1" "postscreen_dnsbl_action = enforce" \
     "postscreen_greet_action = ignore" "postscreen_greet_wait = 1s" \
     "smtpd_delay_reject = no" \
+    "smtpd_recipient_restrictions = warn_if_reject check_recipient_access inline:{ {warned@dest.example = 550 5.7.1 Would be refused} }, check_recipient_access inline:{ {denied@dest.example = 550 5.1.1 User unknown here}, {later@dest.example = 450 4.2.1 Mailbox busy, try later} }, permit_mynetworks, reject" \
     "smtpd_helo_restrictions = check_helo_access inline:{ {bad-helo.example = REJECT Go away} }" \
     "smtpd_data_restrictions = check_sender_access inline:{ {data-refused@src.example = REJECT Data refused here} }" \
     "header_checks = regexp:$T/header_checks" "body_checks = regexp:$T/body_checks" \
@@ -105,6 +110,11 @@ out() {
 out 'RCPT TO:<auth-fail@remote.example>\n' > "$T/out.auth"
 out 'RCPT TO:<rate-limited@remote.example>\n' > "$T/out.rate"
 out 'RCPT TO:<x@nowhere.example>\nRCPT TO:<nobody-here@local.test.example>\n' > "$T/out.nowhere"
+# 8. the before-queue content filter refuses, and a warn_if_reject
+printf 'EHLO client.test\nMAIL FROM:<a@src.example>\nRCPT TO:<ok@dest.example>\nDATA\nSubject: proxied\n\nproxy-spam\n.\nQUIT\n' |
+    smtp "$PXPORT" > "$T/out.proxy"
+printf 'EHLO client.test\nMAIL FROM:<a@src.example>\nRCPT TO:<warned@dest.example>\nQUIT\n' |
+    smtp > "$T/out.warned"
 
 # Postfix has logged all of it, the delivery attempts included.
 ML="$T/pf/maillog"
@@ -113,6 +123,8 @@ wait_for 60 grep -q 'rate-limited@remote.example>.*status=deferred' "$ML"
 wait_for 60 grep -q 'x@nowhere.example>.*status=deferred' "$ML"
 wait_for 60 grep -q 'nobody-here@local.test.example>.*status=bounced' "$ML"
 wait_for 60 grep -q 'milter-reject: END-OF-MESSAGE.*Other milter' "$ML"
+wait_for 60 grep -q 'proxy-reject: END-OF-MESSAGE' "$ML"
+wait_for 60 grep -q 'reject_warning: RCPT' "$ML"
 
 # What the clients saw (the rejections are real).
 like "$(cat "$T/out.postscreen")" '^RCPT 550 5\.7\.1 Service unavailable; client \[127\.0\.0\.66\] blocked using bl\.test\.example$' "postscreen rejects the listed client"
@@ -120,6 +132,8 @@ like "$(cat "$T/out.helo")" '^EHLO 554 5\.7\.1 <bad-helo\.example>: Helo command
 like "$(cat "$T/out.data")" '^DATA 554 5\.7\.1 <data-refused@src\.example>: Sender address rejected: Data refused here$' "DATA restriction"
 like "$(cat "$T/out.other")" '^\. 550 5\.7\.0 Other milter refuses$' "the other milter rejects"
 like "$(cat "$T/out.esc")" '^RCPT 550 5\.7\.1 Not for this one$' "esc-milter's recipient rule"
+like "$(cat "$T/out.proxy")" '^\. 554 5\.7\.0 Reject, id=00001-01 - spam$' "the before-queue content filter refuses the message"
+like "$(cat "$T/out.warned")" '^RCPT 250 ' "warn_if_reject: the recipient is accepted"
 
 # esc maillog on the log: the exact events.  The inbound ones in the
 # order of the sessions; the deliveries run in parallel, so sorted.
@@ -136,8 +150,12 @@ is "$(jq -c "select(.direction == \"inbound\") | $view" "$T/maillog.json")" \
 ["other-milter","cleanup","reject","eom",null,"5.7.0","Other milter refuses","ok@dest.example","127.0.0.1",null,null,null,"security"]
 ["other-milter","smtpd","reject","rcpt","550","5.7.1","Not for this one","rcpt-rule@dest.example","127.0.0.1",null,null,null,"security"]
 ["mta","smtpd","reject","rcpt","550","5.1.1","<denied@dest.example>: Recipient address rejected: User unknown here","denied@dest.example","127.0.0.1",null,null,null,"addressing"]
-["other-milter","cleanup","reject","eom",null,"5.7.23","SPF validation failed","ok@dest.example","127.0.0.1",null,null,null,"security"]' \
-    "esc maillog: every inbound rejection, exactly (esc-milter's own as other-milter: the log does not name the milter)"
+["other-milter","cleanup","reject","eom",null,"5.7.23","SPF validation failed","ok@dest.example","127.0.0.1",null,null,null,"security"]
+["mta","smtpd","reject","eom","554","5.7.0","Reject, id=00001-01 - spam","ok@dest.example",null,null,null,null,"security"]
+["mta","smtpd","reject","rcpt","550","5.7.1","<warned@dest.example>: Recipient address rejected: Would be refused","warned@dest.example","127.0.0.1",null,null,null,"security"]' \
+    "esc maillog: every inbound rejection, exactly (esc-milter's own as other-milter: the log does not name the milter; the content filter's refusal; the warning)"
+is "$(jq -c 'select(.mode == "monitor") | .recipient' "$T/maillog.json")" '"warned@dest.example"' \
+    "esc maillog: the reject_warning is in monitor mode, and it alone"
 is "$(jq -c "select(.direction == \"outbound\") | $view" "$T/maillog.json" | sort)" \
 "[\"mta\",\"local\",\"reject\",null,null,null,\"unknown user: \\\"nobody-here\\\"\",\"nobody-here@local.test.example\",null,null,null,\"5.1.1\",\"addressing\"]
 [\"mta\",\"smtp\",\"tempfail\",\"connect\",null,null,\"connect to 127.0.0.1[127.0.0.1]:$DEADPORT: Connection refused\",\"x@nowhere.example\",null,\"127.0.0.1\",\"127.0.0.1\",\"4.4.1\",\"network\"]
@@ -151,23 +169,25 @@ schema_ok "$T/maillog.json" "esc maillog's events match the schema"
 # The daemon followed the same log: each rejection once.
 wait_for 60 maillog_caught_up "$ML"
 flush_events
-dview='[(if .log then "log" else "milter" end), .source, .program // "-", .action, .stage, .reply.xcode, .recipient, .rule]'
+dview='[(if .log then "log" else "milter" end), .source, .program // "-", .action, .mode, .stage, .reply.xcode, .recipient, .rule]'
 is "$(events "select(.event == \"reply\") | $dview" | sort)" \
-'["log","mta","cleanup","discard","header",null,"ok@dest.example",null]
-["log","mta","cleanup","hold","header",null,"ok@dest.example",null]
-["log","mta","cleanup","reject","eom","5.7.1","ok@dest.example",null]
-["log","mta","cleanup","reject","header","5.7.1","ok@dest.example",null]
-["log","mta","local","reject",null,null,"nobody-here@local.test.example",null]
-["log","mta","postscreen","reject","rcpt","5.7.1","ok@dest.example",null]
-["log","mta","smtp","tempfail","connect",null,"x@nowhere.example",null]
-["log","mta","smtpd","reject","data","5.7.1","ok@dest.example",null]
-["log","mta","smtpd","reject","helo","5.7.1",null,null]
-["log","other-milter","cleanup","reject","eom","5.7.0","ok@dest.example",null]
-["log","remote","smtp","reject","eom","5.7.26","auth-fail@remote.example",null]
-["log","remote","smtp","tempfail","eom","4.7.28","rate-limited@remote.example",null]
-["milter","milter","-","reject","header","5.7.23",null,"header-rule"]
-["milter","milter","-","reject","rcpt","5.7.1","rcpt-rule@dest.example","rcpt-rule"]
-["milter","mta","-","reject","rcpt","5.1.1","denied@dest.example",null]' \
+'["log","mta","cleanup","discard","enforce","header",null,"ok@dest.example",null]
+["log","mta","cleanup","hold","enforce","header",null,"ok@dest.example",null]
+["log","mta","cleanup","reject","enforce","eom","5.7.1","ok@dest.example",null]
+["log","mta","cleanup","reject","enforce","header","5.7.1","ok@dest.example",null]
+["log","mta","local","reject","enforce",null,null,"nobody-here@local.test.example",null]
+["log","mta","postscreen","reject","enforce","rcpt","5.7.1","ok@dest.example",null]
+["log","mta","smtp","tempfail","enforce","connect",null,"x@nowhere.example",null]
+["log","mta","smtpd","reject","enforce","data","5.7.1","ok@dest.example",null]
+["log","mta","smtpd","reject","enforce","eom","5.7.0","ok@dest.example",null]
+["log","mta","smtpd","reject","enforce","helo","5.7.1",null,null]
+["log","mta","smtpd","reject","monitor","rcpt","5.7.1","warned@dest.example",null]
+["log","other-milter","cleanup","reject","enforce","eom","5.7.0","ok@dest.example",null]
+["log","remote","smtp","reject","enforce","eom","5.7.26","auth-fail@remote.example",null]
+["log","remote","smtp","tempfail","enforce","eom","4.7.28","rate-limited@remote.example",null]
+["milter","milter","-","reject","enforce","header","5.7.23",null,"header-rule"]
+["milter","milter","-","reject","enforce","rcpt","5.7.1","rcpt-rule@dest.example","rcpt-rule"]
+["milter","mta","-","reject","enforce","rcpt","5.1.1","denied@dest.example",null]' \
     "the daemon: every rejection exactly once; its own and the one it observed are not read again from the log"
 stats_now
 prom=$(cat "$T/out/esc.prom")
@@ -180,6 +200,10 @@ like "$prom" 'esc_milter_replies_total\{source="other-milter",action="reject",mo
 like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="enforce",class="5",subject="1",category="addressing",direction="inbound"\} 1' \
     "prometheus: the observed recipient rejection, once"
 like "$prom" 'esc_milter_maillog_lines_total\{result="duplicate"\} 3' "prometheus: three log lines the milter had counted itself"
+like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="monitor",class="5",subject="7",category="security",direction="inbound"\} 1' \
+    "prometheus: the reject_warning counted in monitor mode"
+like "$prom" 'esc_milter_replies_total\{source="mta",action="reject",mode="enforce",class="5",subject="7",category="security",direction="inbound"\} 6' \
+    "prometheus: Postfix's own 5.7.x refusals inbound (postscreen, HELO, DATA, header, body) and the content filter's, enforced"
 
 # A restart: a rejection while esc-milter is stopped is counted once.
 milter_stop

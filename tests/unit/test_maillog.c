@@ -22,7 +22,8 @@ summary(const struct maillog_rec *r, char *buf, size_t size)
 	unsigned i;
 
 #define SP(v) (int)((v).p ? (v).n : 1), (v).p ? (v).p : "-"
-	o += (size_t)snprintf(buf + o, size - o, "%s %s %s %s %s %s",
+	o += (size_t)snprintf(buf + o, size - o, "%s%s %s %s %s %s %s",
+	    r->monitor ? "monitor " : "",
 	    maillog_action_name(r->action), maillog_source_name(r->source),
 	    maillog_direction_name(r->direction), r->stage ? r->stage : "-",
 	    r->code[0] ? r->code : "-", r->xcode[0] ? r->xcode : "-");
@@ -105,9 +106,32 @@ static const struct {
 	    "user; from=<a@b> to=<c@d> proto=ESMTP helo=<h>", ML_EVENT,
 	    "reject other-milter inbound rcpt 550 5.1.1 to=c@d from=a@b client=m[10.0.0.2] "
 	    "helo=h | No such user" },
-	/* the look-alikes */
+	/* warn_if_reject: what would have been refused, in monitor mode */
 	{ "postfix/smtpd", "NOQUEUE: reject_warning: RCPT from x[1.2.3.4]: 450 4.7.1 Client "
-	    "host rejected; from=<a@b> to=<c@d> proto=ESMTP helo=<h>", ML_NOTHING, "" },
+	    "host rejected; from=<a@b> to=<c@d> proto=ESMTP helo=<h>", ML_EVENT,
+	    "monitor tempfail mta inbound rcpt 450 4.7.1 to=c@d from=a@b "
+	    "client=x[1.2.3.4] helo=h | Client host rejected" },
+	{ "postfix/smtpd", "NOQUEUE: reject_warning: RCPT from host[10.0.0.1]: 554 5.7.1 "
+	    "Service unavailable; Client host [10.0.0.1] blocked using sbl-xbl.spamhaus.org;"
+	    " http://www.spamhaus.org/query/bl?ip=10.0.0.1; from=<from@example.com> "
+	    "to=<to@sample.net> proto=ESMTP helo=<friend>", ML_EVENT,
+	    "monitor reject mta inbound rcpt 554 5.7.1 to=to@sample.net "
+	    "from=from@example.com client=host[10.0.0.1] helo=friend | Service unavailable;"
+	    " Client host [10.0.0.1] blocked using sbl-xbl.spamhaus.org; "
+	    "http://www.spamhaus.org/query/bl?ip=10.0.0.1" },
+	/* a before-queue content filter (smtpd_proxy_filter) refused it */
+	{ "postfix/smtpd", "proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, id=12345-01 - "
+	    "spam; from=<> to=<u@example.net> proto=SMTP helo=<x.example>", ML_EVENT,
+	    "reject mta inbound eom 554 5.7.0 to=u@example.net from= helo=x.example | "
+	    "Reject, id=12345-01 - spam" },
+	{ "postfix/smtpd", "4ABC: proxy-reject: END-OF-MESSAGE: 451 4.3.0 Error: queue file "
+	    "write error; from=<n@exemple.org> to=<d@exemple.fr>", ML_EVENT,
+	    "tempfail mta inbound eom 451 4.3.0 to=d@exemple.fr from=n@exemple.org "
+	    "qid=4ABC | Error: queue file write error" },
+	{ "postfix/smtpd", "proxy-reject: END-OF-MESSAGE; from=<a@b>", ML_DAMAGED, "" },
+	{ "postfix/smtpd", "proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: queued as "
+	    "DF66E940333; from=<a@b> to=<c@d> proto=ESMTP helo=<h>", ML_NOTHING, "" },
+	/* the look-alikes */
 	{ "postfix/smtpd", "NOQUEUE: warn: RCPT from x[1.2.3.4]: x; from=<a@b> to=<c@d>",
 	    ML_NOTHING, "" },
 	{ "postfix/smtpd", "NOQUEUE: filter: RCPT from x[1.2.3.4]: <c@d>: Recipient address "
@@ -332,9 +356,16 @@ main(void)
 	is_str(key, "milter|msg|5.7.1|", "key: a milter's reject at the end of the message");
 	maillog_key_make("milter", "header", "5.7.1", NULL, 0, got, sizeof got);
 	is_str(got, key, "the daemon's key for a header rule's reply");
-	set(&ll, "postfix/postscreen", t[19].msg);
+	for (i = 0; i < sizeof t / sizeof t[0] &&
+	    strcmp(t[i].prog, "postfix/postscreen") != 0; i++)
+		;
+	set(&ll, "postfix/postscreen", t[i].msg);
 	maillog_parse(&ll, MLM_AUTO, &r);
 	is_int(maillog_key(&r, 0, key, sizeof key), 0, "postscreen: no key (no milter sees it)");
+	set(&ll, "postfix/smtpd", "NOQUEUE: reject_warning: RCPT from x[1.2.3.4]: 550 5.1.1 "
+	    "<c@d>: Recipient address rejected: User unknown; from=<a@b> to=<c@d> proto=ESMTP");
+	maillog_parse(&ll, MLM_AUTO, &r);
+	is_int(maillog_key(&r, 0, key, sizeof key), 0, "reject_warning: no key (nothing was refused)");
 
 	/* the remote domain */
 	set(&ll, "postfix/smtp", "Q: to=<u@x.example>, relay=mx1.mail.example.co.uk[1.2.3.4]:25, dsn=5.0.0, "
