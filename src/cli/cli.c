@@ -15,6 +15,8 @@
 
 enum {
 	K_REGISTRY = -100,
+	K_REASONS,
+	K_PROVIDERS,
 	K_FORMAT,
 	K_STRICT,
 	K_NOCOLOR,
@@ -24,6 +26,8 @@ enum {
 
 static const struct cli_opt common_opts[] = {
 	{ "registry", 0, true, K_REGISTRY },
+	{ "reasons", 0, true, K_REASONS },
+	{ "providers", 0, true, K_PROVIDERS },
 	{ "format", 0, true, K_FORMAT },
 	{ "strict", 0, false, K_STRICT },
 	{ "no-color", 0, false, K_NOCOLOR },
@@ -82,6 +86,12 @@ common(struct cli *c, int key, const char *arg, const char *usage)
 	case K_REGISTRY:
 		c->registry_path = str_caseeq(arg, "builtin") ? NULL : arg;
 		return 0;
+	case K_REASONS:
+		c->reasons_path = str_caseeq(arg, "builtin") ? NULL : arg;
+		return 0;
+	case K_PROVIDERS:
+		c->providers_path = str_caseeq(arg, "builtin") ? NULL : arg;
+		return 0;
 	case K_FORMAT:
 		if (strcmp(arg, "text") == 0)
 			c->format = FMT_TEXT;
@@ -93,11 +103,15 @@ common(struct cli *c, int key, const char *arg, const char *usage)
 		else if (strcmp(arg, "sarif") == 0 && c->cmd &&
 		    strcmp(c->cmd, "lint") == 0)
 			c->format = FMT_SARIF;
+		else if (strcmp(arg, "tsv") == 0 && c->cmd &&
+		    strcmp(c->cmd, "reasons") == 0)
+			c->format = FMT_TSV;
 		else {
 			cli_usage_error(c, "--format must be text or json%s, "
 			    "not \"%s\"", c->cmd && strcmp(c->cmd, "report") == 0 ?
 			    " or csv" : c->cmd && strcmp(c->cmd, "lint") == 0 ?
-			    " or sarif" : "", arg);
+			    " or sarif" : c->cmd && strcmp(c->cmd, "reasons") == 0 ?
+			    " or tsv" : "", arg);
 			return -1;
 		}
 		return 0;
@@ -219,6 +233,60 @@ cli_registry(struct cli *c)
 		    err_format(&err, buf, sizeof buf));
 	}
 	return c->reg;
+}
+
+/* cli_reasons - load once */
+const struct reasons *
+cli_reasons(struct cli *c)
+{
+	struct diag_list diags;
+
+	if (c->reasons != NULL || c->reasons_failed)
+		return c->reasons;
+	if (c->reasons_path == NULL) {
+		if ((c->reasons = reasons_builtin()) == NULL)
+			cli_error(c, "out of memory loading the reason table");
+	} else {
+		diag_list_init(&diags);
+		c->reasons = c->own_reasons = reasons_load_file(c->reasons_path,
+		    &diags);
+		diag_print(&diags, stderr);
+		diag_list_free(&diags);
+		if (c->reasons == NULL)
+			cli_error(c, "cannot use the reason table %s (see above)",
+			    c->reasons_path);
+	}
+	c->reasons_failed = c->reasons == NULL;
+	return c->reasons;
+}
+
+/* cli_tables - load once */
+const struct tables *
+cli_tables(struct cli *c)
+{
+	struct diag_list diags;
+
+	if (c->tab_ok)
+		return &c->tab;
+	if ((c->tab.reg = cli_registry(c)) == NULL ||
+	    (c->tab.reasons = cli_reasons(c)) == NULL)
+		return NULL;
+	if (c->providers_path == NULL) {
+		c->tab.providers = providers_builtin();
+	} else {
+		diag_list_init(&diags);
+		c->tab.providers = c->own_providers =
+		    providers_load_file(c->providers_path, &diags);
+		diag_print(&diags, stderr);
+		diag_list_free(&diags);
+	}
+	if (c->tab.providers == NULL) {
+		cli_error(c, "cannot use the provider table %s",
+		    c->providers_path ? c->providers_path : "built-in");
+		return NULL;
+	}
+	c->tab_ok = true;
+	return &c->tab;
 }
 
 /* cli_effective - apply --strict */

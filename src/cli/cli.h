@@ -15,7 +15,10 @@
 #include <jansson.h>
 
 #include "finding.h"
+#include "provider.h"
+#include "reason.h"
 #include "registry.h"
+#include "replyclass.h"
 
 #define EXIT_FINDINGS	1
 #define EXIT_USAGE	2
@@ -25,6 +28,8 @@ enum out_format {
 	FMT_JSON,
 	FMT_CSV,	/* esc report only */
 	FMT_SARIF,	/* esc lint only */
+	FMT_TSV,	/* esc reasons only */
+	FMT_HTML,	/* esc report only */
 };
 
 struct cli {
@@ -34,6 +39,14 @@ struct cli {
 	bool		 color;		/* ANSI colours in text output */
 	const char	*registry_path;	/* --registry FILE, NULL = builtin */
 	struct registry	*reg;		/* loaded by cli_registry() */
+	const char	*reasons_path;	/* --reasons FILE, NULL = builtin */
+	const struct reasons *reasons;	/* loaded by cli_reasons() */
+	struct reasons	*own_reasons;	/* the loaded file, freed at exit */
+	bool		 reasons_failed;
+	const char	*providers_path;	/* --providers FILE */
+	struct providers *own_providers;
+	struct tables	 tab;		/* filled by cli_tables() */
+	bool		 tab_ok;
 };
 
 /* One subcommand-specific option. */
@@ -57,6 +70,14 @@ int	cli_parse(struct cli *, int argc, char **argv, const struct cli_opt *,
 
 /* cli_registry - the active registry (builtin or --registry); NULL on error */
 const struct registry *cli_registry(struct cli *);
+
+/* cli_reasons - the reason table in force (built-in or --reasons); NULL
+   after printing why it cannot be read */
+const struct reasons *cli_reasons(struct cli *);
+
+/* cli_tables - the registry, reason table and provider table in force;
+   NULL after printing why one cannot be read */
+const struct tables *cli_tables(struct cli *);
 
 /* cli_usage_error - "esc CMD: message" + hint; returns EXIT_USAGE */
 int	cli_usage_error(struct cli *, const char *fmt, ...)
@@ -99,5 +120,6 @@ int	cmd_lint(struct cli *, int argc, char **argv);
 int	cmd_report(struct cli *, int argc, char **argv);
 int	cmd_dsn(struct cli *, int argc, char **argv);
 int	cmd_maillog(struct cli *, int argc, char **argv);
+int	cmd_reasons(struct cli *, int argc, char **argv);
 
 #endif

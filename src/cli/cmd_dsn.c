@@ -19,13 +19,14 @@
 #define DSN_FILE_MAX	(64 * 1024 * 1024)
 
 static const char usage[] =
-    "usage: esc dsn [--failed] [--registry FILE] [--format text|json] [--strict]\n"
+    "usage: esc dsn [--failed] [--registry FILE] [--reasons FILE]\n"
+    "               [--format text|json] [--strict]\n"
     "               FILE... | -\n"
     "\n"
     "Classify the recipients of delivery status notifications (RFC 3464\n"
     "message/delivery-status and RFC 6533 message/global-delivery-status\n"
     "parts): one line per recipient with action, status, class, category,\n"
-    "registration and findings.  --failed shows only the failed and delayed\n"
+    "registration, reason and findings.  --failed shows only the failed and delayed\n"
     "recipients (those the daemon's annotate_dsn marks).\n"
     "\n"
     "exit status: 0 every message read (findings describe the codes others\n"
@@ -91,6 +92,7 @@ rcpt_text(const struct cli *c, const char *file, const struct dsn_rcpt *r,
     const struct dsn_class *k)
 {
 	char a[DSN_ADDR_MAX * 4], act[DSN_WORD_MAX * 4], ids[256] = "";
+	char det[REASON_DETAIL_MAX * 4];
 	unsigned i;
 
 	for (i = 0; i < k->fs.n; i++) {
@@ -100,11 +102,13 @@ rcpt_text(const struct cli *c, const char *file, const struct dsn_rcpt *r,
 		    sizeof ids - strlen(ids) - 1);
 	}
 	printf("%s: %s action=%s status=%s class=%s category=%s "
-	    "registered=%s findings=%s\n", file,
+	    "registered=%s reason=%s%s%s findings=%s\n", file,
 	    shown(k->recipient, a, sizeof a), shown(r->action, act, sizeof act),
 	    k->has_code ? k->status : "unknown",
 	    k->cls == 5 ? "5" : k->cls == 4 ? "4" : k->cls == 2 ? "2" : "unknown",
 	    category_name(k->category), k->registered ? "yes" : "no",
+	    reason_name(k->reason), k->reason_detail[0] ? " detail=" : "",
+	    k->reason_detail[0] ? shown(k->reason_detail, det, sizeof det) : "",
 	    ids[0] ? ids : "none");
 	cli_print_findings(c, &k->fs, stdout, "    ");
 }
@@ -158,7 +162,6 @@ static int
 one_file(struct cli *c, const struct dsn_opts *o, const char *path,
     json_t *files, unsigned count[3], size_t *total)
 {
-	const struct registry *reg = cli_registry(c);
 	struct dsn d;
 	struct dsn_class *k;
 	json_t *list = NULL;
@@ -191,7 +194,7 @@ one_file(struct cli *c, const struct dsn_opts *o, const char *path,
 	for (i = 0; i < d.nrcpt; i++) {
 		unsigned j;
 
-		dsn_classify(reg, &d.rcpt[i], k);
+		dsn_classify(cli_tables(c), &d, &d.rcpt[i], k);
 		if (o->failed_only && !k->failed)
 			continue;
 		(*total)++;
@@ -238,7 +241,7 @@ cmd_dsn(struct cli *c, int argc, char **argv)
 	if (n == 0)
 		return cli_usage_error(c, "give the DSN messages to read "
 		    "(\"-\" for stdin)");
-	if (cli_registry(c) == NULL)
+	if (cli_tables(c) == NULL)
 		return EXIT_USAGE;
 	if (c->format == FMT_CSV)
 		return cli_usage_error(c, "--format must be text or json");

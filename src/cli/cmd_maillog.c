@@ -45,7 +45,7 @@ static const struct cli_opt opts[] = {
 
 struct run {
 	struct cli	*c;
-	const struct registry *reg;
+	const struct tables *tab;
 	enum maillog_mta mta;
 	bool		 json;
 	const char	*file;
@@ -82,6 +82,7 @@ text_line(const struct run *r, const struct logline *ll, unsigned i)
 	const struct maillog_rec *m = &r->rec;
 	char ts[40], cx[XCODE_STRLEN];
 	const char *x = maillog_class_xcode(m, cx, sizeof cx);
+	struct reply_class rc;
 
 	printf("%s %.*s %.*s %s %s %s %s %s",
 	    ll->has_time ? logline_ts(ll->ms, ts, sizeof ts) : "-",
@@ -91,6 +92,9 @@ text_line(const struct run *r, const struct logline *ll, unsigned i)
 	    maillog_source_name(m->source), maillog_action_name(m->action),
 	    m->stage ? m->stage : "-", m->code[0] ? m->code : "-");
 	printf(" %s", x[0] ? x : "-");
+	maillog_classify(r->tab, m, &rc);
+	printf(" %s%s%s", reason_name(rc.reason), rc.reason_detail[0] ? ":" : "",
+	    rc.reason_detail);
 	if (i < m->nrcpt && m->rcpt[i].p != NULL)
 		printf(" to=<%.*s>", (int)m->rcpt[i].n, m->rcpt[i].p);
 	else if (m->sender.p != NULL)
@@ -141,8 +145,8 @@ line(void *arg, const char *s, size_t len, unsigned long no)
 		r->events++;
 		if (r->json) {
 			size_t l;
-			char *out = event_line(maillog_event(r->reg, &r->rec, i,
-			    &ll, r->file, no), &l);
+			char *out = event_line(maillog_event(r->tab, &r->rec, i,
+			    &ll, r->file, no, NULL), &l);
 
 			if (out == NULL) {
 				cli_error(r->c, "out of memory");
@@ -178,7 +182,7 @@ cmd_maillog(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "give the MTA's log files (- for "
 		    "standard input)");
 	}
-	if ((r->reg = cli_registry(c)) == NULL) {
+	if ((r->tab = cli_tables(c)) == NULL) {
 		free(r);
 		return EXIT_USAGE;
 	}

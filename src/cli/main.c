@@ -24,6 +24,7 @@ static const struct {
 	{ "report", cmd_report, "count the rejections in JSON event logs, by category and more" },
 	{ "dsn", cmd_dsn, "classify the recipients of delivery status notifications" },
 	{ "maillog", cmd_maillog, "Postfix and Sendmail log lines as reply events" },
+	{ "reasons", cmd_reasons, "the reason vocabulary and the table that gives each reply one" },
 	{ "registry", cmd_registry, "print the active registry, or diff an IANA file with it" },
 	{ NULL, NULL, NULL },
 };
@@ -39,6 +40,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "\ncommon options:\n"
 	    "  --registry FILE      use an IANA CSV export instead of the built-in table\n"
+	    "  --reasons FILE       use this reason table instead of the built-in one\n"
+	    "  --providers FILE     use this provider table instead of the built-in one\n"
 	    "  --format text|json   output format (json: one document on stdout)\n"
 	    "  --strict             warnings count as errors\n"
 	    "  --no-color           no colours in text output\n"
@@ -84,6 +87,8 @@ main(int argc, char **argv)
 	c.cmd = commands[i].name;
 	rc = commands[i].run(&c, argc - 2, argv + 2);
 	registry_free(c.reg);
+	reasons_free(c.own_reasons);
+	providers_free(c.own_providers);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("esc: write error");
 		return EXIT_USAGE;

@@ -116,6 +116,8 @@ conf_free(struct config *c)
 	free(c->hdr_next);
 	pcre2_match_context_free(c->mctx);
 	registry_free(c->reg);
+	reasons_free(c->own_reasons);
+	providers_free(c->own_providers);
 	conf_settings_free(&c->set);
 	free(c->path);
 	free(c);
@@ -153,11 +155,29 @@ builder_start(struct builder *b, struct diag_list *diags)
 	return b->cfg;
 }
 
+/* table_errors - a table's problems, as errors of the configuration that
+   names it (the table is refused, and the configuration with it) */
+static void
+table_errors(struct builder *b, struct diag_list *td, const char *setting)
+{
+	const char *file;
+	int line;
+	size_t i;
+
+	conf_setting_where(b, setting, &file, &line);
+	for (i = 0; i < td->n; i++)
+		conf_error(b, td->v[i].file, td->v[i].line, setting,
+		    "%s (the table named at %s:%d)", td->v[i].msg,
+		    file ? file : b->cfg->path, line);
+	diag_list_free(td);
+}
+
 /* finish - everything that needs the whole file: registry, rules */
 static struct config *
 finish(struct builder *b)
 {
 	struct config *c = b->cfg;
+	struct diag_list td;
 	struct esc_err err;
 
 	err_clear(&err);
@@ -181,6 +201,26 @@ finish(struct builder *b)
 		conf_error(b, file ? file : c->path, line, "registry", "cannot load the registry: %s%s%s",
 		    err.file[0] ? err.file : "", err.file[0] ? ": " : "", err.text);
 	}
+	if (c->set.reasons == NULL) {
+		c->tab.reasons = reasons_builtin();
+	} else {
+		diag_list_init(&td);
+		c->tab.reasons = c->own_reasons = reasons_load_file(c->set.reasons,
+		    &td);
+		table_errors(b, &td, "reasons");
+	}
+	if (c->set.providers == NULL) {
+		c->tab.providers = providers_builtin();
+	} else {
+		diag_list_init(&td);
+		c->tab.providers = c->own_providers =
+		    providers_load_file(c->set.providers, &td);
+		table_errors(b, &td, "providers");
+	}
+	if (c->tab.reasons == NULL || c->tab.providers == NULL)
+		conf_error(b, c->path, 0, "memory", "cannot load the reason or "
+		    "provider table");
+	c->tab.reg = c->reg;
 	c->mctx = match_context_new(c->set.regex_match_limit,
 	    c->set.regex_depth_limit);
 	if (c->mctx == NULL)

@@ -21,7 +21,9 @@
 
 #include "maillog.h"
 #include "diag.h"
+#include "reason.h"
 #include "registry.h"
+#include "replyclass.h"
 #include "rule.h"
 
 enum log_kind { LOGK_STDOUT, LOGK_FILE, LOGK_SYSLOG, LOGK_NONE };
@@ -46,6 +48,8 @@ struct settings {
 	char		*header_prefix;
 	enum mode	 mode;
 	char		*registry;		/* NULL = builtin */
+	char		*reasons;		/* NULL = builtin */
+	char		*providers;		/* NULL = builtin */
 	enum on_error	 on_error;
 	char		*resolver;		/* NULL = system */
 	struct sockaddr_storage resolver_addr;
@@ -78,6 +82,9 @@ struct config {
 	char			*path;		/* NULL: built-in defaults */
 	struct settings		 set;
 	struct registry		*reg;
+	struct reasons		*own_reasons;	/* a loaded one, owned */
+	struct providers	*own_providers;	/* a loaded one, owned */
+	struct tables		 tab;		/* reg, reasons, providers */
 	struct rule		*rules;
 	unsigned		 nrules;
 	unsigned		*by_stage[STAGE_COUNT];	/* rule indexes per stage */

@@ -17,6 +17,7 @@ struct rule_src {
 	char		*file;
 	int		 reply_line;
 	int		 action_line, mode_line, stage_line, allow_line;
+	int		 reason_line;
 	unsigned	 nif;		/* "if" lines, parsed or not */
 };
 

@@ -3,7 +3,8 @@
  * load-time validation with the shared validator (reply_check).
  *
  * Rule keys: if (repeatable), reply = CODE XCODE [TEXT], action, mode,
- * stage, allow-unregistered.  The reply text is a template: "${var}" is
+ * stage, allow-unregistered, reason (a name of the reason vocabulary, for
+ * the events and statistics; without it the reply's code and text say).  The reply text is a template: "${var}" is
  * expanded when the reply is sent, "\n" starts a new line (a multi-line
  * reply), a lone '%' is escaped as "%%" (with a warning).
  */
@@ -37,6 +38,8 @@ static int key_stage(struct builder *, struct rule *, struct rule_src *,
     const char *, int, const char *);
 static int key_allow(struct builder *, struct rule *, struct rule_src *,
     const char *, int, const char *);
+static int key_reason(struct builder *, struct rule *, struct rule_src *,
+    const char *, int, const char *);
 
 static const struct {
 	const char	*name;
@@ -48,6 +51,7 @@ static const struct {
 	{ "mode", key_mode },
 	{ "stage", key_stage },
 	{ "allow-unregistered", key_allow },
+	{ "reason", key_reason },
 };
 #define NKEYS	(sizeof rule_keys / sizeof rule_keys[0])
 
@@ -229,6 +233,20 @@ key_allow(struct builder *b, struct rule *r, struct rule_src *src,
 	if (str_parse_bool(value, &r->allow_unregistered) < 0)
 		return conf_error(b, file, line, "bad-value",
 		    "allow-unregistered = %s: expected yes or no", value);
+	return 0;
+}
+
+static int
+key_reason(struct builder *b, struct rule *r, struct rule_src *src,
+    const char *file, int line, const char *value)
+{
+	if (dup_key(b, file, line, &src->reason_line, "reason") < 0)
+		return -1;
+	if (!reason_parse(value, strlen(value), &r->reason))
+		return conf_error(b, file, line, "bad-value", "reason = %s: not "
+		    "a name of the reason vocabulary (esc reasons lists them: "
+		    "blocked, authfailure, policyviolation, ...)", value);
+	r->reason_set = true;
 	return 0;
 }
 

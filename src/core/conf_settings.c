@@ -325,6 +325,43 @@ p_registry(struct settings *s, const char *v, char *why, size_t whylen)
 	return str_set(&s->registry, v);
 }
 
+static int
+p_reasons(struct settings *s, const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "builtin") == 0) {
+		free(s->reasons);
+		s->reasons = NULL;
+		return 0;
+	}
+	if (*v != '/') {
+		snprintf(why, whylen, "write builtin or an absolute path to a "
+		    "reason table (esc reasons --format tsv writes the built-in "
+		    "one to start from)");
+		return -1;
+	}
+	if (too_long(v, CONF_PATH_MAX, why, whylen))
+		return -1;
+	return str_set(&s->reasons, v);
+}
+
+static int
+p_providers(struct settings *s, const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "builtin") == 0) {
+		free(s->providers);
+		s->providers = NULL;
+		return 0;
+	}
+	if (*v != '/') {
+		snprintf(why, whylen, "write builtin or an absolute path to a "
+		    "provider table (NAME<TAB>HOST-SUFFIX lines)");
+		return -1;
+	}
+	if (too_long(v, CONF_PATH_MAX, why, whylen))
+		return -1;
+	return str_set(&s->providers, v);
+}
+
 /* p_prometheus_listen - "none", "IPv4:PORT", "[IPv6]:PORT" */
 static int
 p_prometheus_listen(struct settings *s, const char *v, char *why,
@@ -461,6 +498,8 @@ static const struct setting settings[] = {
 	{ "header_prefix", p_header_prefix, "X-ESC-" },
 	{ "mode", p_mode, "enforce" },
 	{ "registry", p_registry, "builtin" },
+	{ "reasons", p_reasons, "builtin" },
+	{ "providers", p_providers, "builtin" },
 	{ "on_error", p_on_error, "tempfail" },
 	{ "resolver", p_resolver, "system" },
 	{ "dns_timeout", p_dns_timeout, "5" },
@@ -554,6 +593,8 @@ conf_settings_free(struct settings *s)
 	free(s->prometheus_file);
 	free(s->header_prefix);
 	free(s->registry);
+	free(s->reasons);
+	free(s->providers);
 	free(s->resolver);
 	free(s->host_name);
 	free(s->maillog);

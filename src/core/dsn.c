@@ -80,8 +80,10 @@ void
 dsn_free(struct dsn *d)
 {
 	free(d->rcpt);
+	free(d->notice);
 	d->rcpt = NULL;
-	d->nrcpt = d->cap = 0;
+	d->notice = NULL;
+	d->nrcpt = d->cap = d->noticelen = 0;
 }
 
 const char *
@@ -379,12 +381,19 @@ on_part(void *arg, const char *type, const char *cte,
 	char *dec;
 	size_t dlen;
 
-	if (strcmp(type, "message/delivery-status") == 0)
+	if (strcmp(type, "message/delivery-status") == 0) {
 		global = false;
-	else if (strcmp(type, "message/global-delivery-status") == 0)
+	} else if (strcmp(type, "message/global-delivery-status") == 0) {
 		global = true;
-	else
+	} else {
+		/* the notification people read, before the status part */
+		if (strcmp(type, "text/plain") == 0 && w->d->notice == NULL &&
+		    w->d->nparts == 0 && (w->d->notice = mime_decode(cte,
+		    e->body, e->bodylen > DSN_NOTICE_MAX ? DSN_NOTICE_MAX :
+		    e->bodylen, &w->d->noticelen)) == NULL)
+			w->rc = -1;
 		return 0;
+	}
 	/* A status part is small (1000 recipients fit in 2 MB); a gigantic
 	   one is read up to DSN_PART_MAX, so memory stays bounded. */
 	if ((dec = mime_decode(cte, e->body, e->bodylen > DSN_PART_MAX ?

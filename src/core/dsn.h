@@ -23,7 +23,9 @@
 #include <stddef.h>
 
 #include "finding.h"
+#include "reason.h"
 #include "registry.h"
+#include "replyclass.h"
 #include "xcode.h"
 
 #define DSN_MAX_RCPTS	1000
@@ -32,6 +34,7 @@
 #define DSN_WORD_MAX	64
 #define DSN_DIAG_MAX	1000	/* Diagnostic-Code, truncated beyond */
 #define DSN_PART_MAX	(4 * 1024 * 1024)	/* of one status part, read */
+#define DSN_NOTICE_MAX	(64 * 1024)	/* of the human-readable part, kept */
 
 struct dsn_rcpt {
 	char	 final_rcpt[DSN_ADDR_MAX];	/* address type stripped */
@@ -54,7 +57,25 @@ struct dsn {
 	size_t	 cap;
 	struct dsn_rcpt *rcpt;
 	size_t	 dropped;			/* recipients beyond the cap */
+	char	*notice;	/* the first text/plain part before the status
+				   part (decoded, at most DSN_NOTICE_MAX), NULL */
+	size_t	 noticelen;
 };
+
+/*
+ * What the human-readable part says of one recipient, where the status
+ * part is silent: the SMTP command the refusal answered ("in reply to end
+ * of DATA command", Sendmail's ">>> DATA") and the reply itself when
+ * there is no Diagnostic-Code (OpenSMTPD, some Exims).
+ */
+struct dsn_hint {
+	const char	*stage;		/* "rcpt", "data", "eom"; NULL */
+	char		 reply[DSN_DIAG_MAX];	/* "550 5.7.26 ...", "" none */
+};
+
+/* dsn_notice_hint - the hints for recipient r of d */
+void	dsn_notice_hint(const struct dsn *d, const struct dsn_rcpt *r,
+	    struct dsn_hint *h);
 
 /* Where the classified code came from. */
 enum dsn_from {
@@ -75,6 +96,12 @@ struct dsn_class {
 	bool		 registered;
 	const struct reg_entry *entry;	/* registry entry or NULL */
 	bool		 failed;	/* failed or delayed: annotate and count */
+	enum reason	 reason;	/* why, from the code and the
+					   Diagnostic-Code's text (reason.h) */
+	char		 reason_detail[REASON_DETAIL_MAX];	/* "" none */
+	bool		 inferred;	/* no enhanced code: the category is
+					   the reason's, from the text */
+	const char	*provider;	/* of the Remote-MTA; NULL: none */
 	struct findings	 fs;
 };
 
@@ -108,12 +135,14 @@ int	dsn_parse_fields(struct dsn *, const char *s, size_t len, bool global);
 const char *dsn_recipient(const struct dsn_rcpt *);
 
 /*
- * dsn_classify - class, subject, category, registration and findings of
- * one recipient's status; the Diagnostic-Code is checked against Status:
- * (status-mismatch, class-mismatch, basic-not-associated).
+ * dsn_classify - class, subject, category, registration, reason and
+ * findings of one recipient's status; the Diagnostic-Code is checked
+ * against Status: (status-mismatch, class-mismatch, basic-not-associated).
+ * The reason comes from the reason table, with the Diagnostic-Code's type
+ * as the program ("x-unix") and the Remote-MTA's provider.
  */
-void	dsn_classify(const struct registry *, const struct dsn_rcpt *,
-	    struct dsn_class *);
+void	dsn_classify(const struct tables *, const struct dsn *,
+	    const struct dsn_rcpt *, struct dsn_class *);
 
 /*
  * dsn_is_report - a top-level Content-Type value that announces a DSN:
@@ -124,7 +153,8 @@ bool	dsn_is_report(const char *ctype_value);
 
 /*
  * dsn_header - the X-ESC-DSN header value for a classified recipient:
- * "5.1.1; action=failed; category=addressing; registered=yes; rcpt=<a@b>".
+ * "5.1.1; action=failed; category=addressing; registered=yes;
+ * reason=userunknown; rcpt=<a@b>".
  * Control characters and invalid UTF-8 in the address become '?', so the
  * value is always a safe header line.  Returns buf.
  */

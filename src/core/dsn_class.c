@@ -295,10 +295,132 @@ action_failed(struct dsn_class *c, const char *a)
 	return failed;
 }
 
-void
-dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
-    struct dsn_class *c)
+/*
+ * flatten - a multi-line reply written on one line ("550-5.7.1 a 550-5.7.1
+ * b 550 5.7.1 c"): its later lines' codes dropped, as the log reader does;
+ * NULL when there is nothing to drop (or on ENOMEM)
+ */
+static char *
+flatten(const char *t, const char *code)
 {
+	size_t n = strlen(t), i, o = 0, k;
+	char *out;
+
+	if (code == NULL || strlen(code) != 3)
+		return NULL;
+	if ((out = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (t[i] == ' ' && i + 4 < n && memcmp(t + i + 1, code, 3) == 0 &&
+		    (t[i + 4] == '-' || t[i + 4] == ' ')) {
+			/* " 550-" and an enhanced code after it, if any */
+			k = i + 5;
+			while (k < n && ((t[k] >= '0' && t[k] <= '9') || t[k] == '.'))
+				k++;
+			if (k > i + 5 && k < n && t[k] == ' ')
+				k++;
+			else if (k > i + 5 && k != n)
+				k = i + 5;
+			out[o++] = ' ';
+			i = k - 1;
+			continue;
+		}
+		out[o++] = t[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * dsn_reason - why: the Diagnostic-Code's text (after its type and reply
+ * codes) with its enhanced code when it has one (the remote server's own
+ * word, more specific than a reporting MTA's Status:), else Status:; the
+ * type is the program, the Remote-MTA gives the provider.  Where the
+ * status part is silent, the human-readable part lends the reply and the
+ * SMTP command it answered (dsn_notice_hint).
+ */
+static void
+dsn_reason(const struct tables *tab, const struct dsn *d,
+    const struct dsn_rcpt *r, struct dsn_class *c, bool dx_ok,
+    const struct xcode *dx)
+{
+	const char *t = r->diagnostic, *semi, *ty;
+	struct reason_in in;
+	struct reason_out out;
+	struct reply_head h;
+	struct dsn_hint *hint = malloc(sizeof *hint);
+	char prog[DSN_WORD_MAX], code[16], xc[XCODE_STRLEN], *flat = NULL;
+	size_t tl;
+
+	memset(&in, 0, sizeof in);
+	in.dir = RD_DSN;
+	if (hint != NULL) {
+		dsn_notice_hint(d, r, hint);
+		in.stage = hint->stage;
+		if (t[0] == '\0' && hint->reply[0] != '\0')
+			t = hint->reply;
+	}
+	if ((semi = strchr(t, ';')) != NULL && t != (hint ? hint->reply : NULL)) {
+		ty = t;
+		tl = (size_t)(semi - t);
+		str_span_trim(&ty, &tl);
+		if (tl > 0 && tl < sizeof prog && memchr(ty, ' ', tl) == NULL) {
+			memcpy(prog, ty, tl);
+			prog[tl] = '\0';
+			in.program = str_lower(prog);
+			t = semi + 1;
+		}
+	}
+	while (*t == ' ' || *t == '\t')
+		t++;
+	/* the text of an SMTP reply follows its codes; other types (X-Unix,
+	   X-Postfix) are free text */
+	if ((in.program == NULL || strcmp(in.program, "smtp") == 0 ||
+	    strcmp(in.program, "lmtp") == 0 || strcmp(in.program, "esmtp") == 0) &&
+	    reply_head(t, strlen(t), REPLY_HEAD_TAB | REPLY_HEAD_PUNCT, &h)) {
+		if (c->diag_code == 0) {
+			snprintf(code, sizeof code, "%03u", h.code);
+			in.code = code;
+		}
+		if (!dx_ok && h.has_xcode)
+			in.xcode = xcode_format(&h.x, xc, sizeof xc);
+		t += h.text_off;
+	}
+	if (c->diag_code != 0) {
+		snprintf(code, sizeof code, "%03u", c->diag_code);
+		in.code = code;
+	}
+	if (dx_ok) {
+		in.xcode = xcode_format(dx, xc, sizeof xc);
+	} else if (in.xcode == NULL && c->has_code) {
+		in.xcode = c->status;
+		/* the remote server said only a basic code: Status: is the
+		   reporting MTA's rendering of it, and the text says more */
+		in.xcode_weak = c->diag_code != 0;
+	}
+	flat = flatten(t, in.code);
+	if (flat != NULL)
+		t = flat;
+	in.text = *t ? t : NULL;
+	in.textlen = strlen(t);
+	in.provider = c->provider = provider_of_host(tab, r->remote_mta,
+	    strlen(r->remote_mta));
+	reasons_classify(tab->reasons, tab->reg, &in, &out);
+	c->reason = out.reason;
+	str_copy(c->reason_detail, sizeof c->reason_detail, out.detail);
+	if (out.inferred && !c->has_code) {
+		c->inferred = true;
+		c->category = category_of((unsigned)out.subject);
+	}
+	free(hint);
+	free(flat);
+}
+
+void
+dsn_classify(const struct tables *tab, const struct dsn *d,
+    const struct dsn_rcpt *r, struct dsn_class *c)
+{
+	const struct registry *reg = tab->reg;
 	struct xcode st, dx;
 	bool st_ok, dx_ok = false, dx_bad = false;
 	const char *a = r->action;
@@ -348,6 +470,7 @@ dsn_classify(const struct registry *reg, const struct dsn_rcpt *r,
 		    registry_class_name(c->cls) ?
 		    registry_class_name(c->cls) : "unknown class");
 	c->failed = action_failed(c, a);
+	dsn_reason(tab, d, r, c, dx_ok, &dx);
 }
 
 /* safe - copy for a header value: no controls, no invalid UTF-8, no <> */
@@ -382,8 +505,9 @@ dsn_header(const struct dsn_rcpt *r, const struct dsn_class *c, char *buf,
 
 	safe(addr, sizeof addr, c->recipient ? c->recipient : "");
 	safe(act, sizeof act, r->action[0] ? r->action : "unknown");
-	snprintf(buf, size, "%s; action=%s; category=%s; registered=%s; rcpt=<%s>",
-	    c->has_code ? c->status : "unknown", act,
-	    category_name(c->category), c->registered ? "yes" : "no", addr);
+	snprintf(buf, size, "%s; action=%s; category=%s; registered=%s; "
+	    "reason=%s; rcpt=<%s>", c->has_code ? c->status : "unknown", act,
+	    category_name(c->category), c->registered ? "yes" : "no",
+	    reason_name(c->reason), addr);
 	return buf;
 }

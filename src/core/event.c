@@ -10,7 +10,6 @@
 
 #include "event.h"
 #include "utf8.h"
-#include "xcode.h"
 
 #define EVENT_STR_MAX	4096	/* longer attacker strings are cut */
 
@@ -96,26 +95,19 @@ log_fields(json_t *ev, const struct reply_log *l)
 	json_object_set_new(ev, "program", event_str(l->program));
 	json_object_set_new(ev, "direction", json_string(l->direction));
 	json_object_set_new(ev, "remote", l->remote_name == NULL &&
-	    l->remote_ip == NULL ? json_null() : json_pack("{s:o, s:o, s:o}",
-	    "name", event_str(l->remote_name), "ip", event_str(l->remote_ip),
-	    "domain", event_str(l->remote_domain)));
+	    l->remote_ip == NULL ? json_null() : json_pack("{s:o, s:o, s:o, "
+	    "s:o}", "name", event_str(l->remote_name), "ip",
+	    event_str(l->remote_ip), "domain", event_str(l->remote_domain),
+	    "provider", event_str(l->remote_provider)));
 	json_object_set_new(ev, "dsn", event_str(l->dsn));
 }
 
-/* event_reply - a rejection, classified with the registry */
+/* event_reply - a rejection, classified (replyclass.h) */
 json_t *
-event_reply(const struct event_common *c, const struct registry *reg,
-    const struct reply_event *r)
+event_reply(const struct event_common *c, const struct reply_event *r,
+    const struct reply_class *rc)
 {
 	json_t *ev = event_new("reply", c), *reply;
-	const char *cx = r->xcode != NULL ? r->xcode :
-	    r->log != NULL ? r->log->class_xcode : NULL;
-	struct xcode x;
-	bool has_x = cx != NULL && xcode_parse(cx, strlen(cx), 0, &x, NULL) != 0;
-	const struct reg_entry *e = has_x ? registry_lookup(reg, x.subject,
-	    x.detail) : NULL;
-	int cls = has_x ? (int)x.cls : r->code && r->code[0] >= '2' &&
-	    r->code[0] <= '5' ? r->code[0] - '0' : 0;
 	bool outbound = r->log != NULL &&
 	    strcmp(r->log->direction, "outbound") == 0;
 
@@ -139,16 +131,22 @@ event_reply(const struct event_common *c, const struct registry *reg,
 		    "xcode", event_str(r->xcode), "text", event_str(r->text));
 	}
 	json_object_set_new(ev, "reply", reply);
-	json_object_set_new(ev, "class", cls ? json_integer(cls) : json_null());
-	json_object_set_new(ev, "subject",
-	    has_x ? json_integer(x.subject) : json_null());
-	json_object_set_new(ev, "detail",
-	    has_x ? json_integer(x.detail) : json_null());
-	json_object_set_new(ev, "category", json_string(has_x ?
-	    category_name(category_of(x.subject)) : "unknown"));
-	json_object_set_new(ev, "registered", json_boolean(e != NULL));
-	json_object_set_new(ev, "registry_text",
-	    e != NULL && e->sample[0] ? json_string(e->sample) : json_null());
+	json_object_set_new(ev, "class", rc->cls ? json_integer(rc->cls) :
+	    json_null());
+	json_object_set_new(ev, "subject", rc->subject >= 0 ?
+	    json_integer(rc->subject) : json_null());
+	json_object_set_new(ev, "detail", rc->detail >= 0 ?
+	    json_integer(rc->detail) : json_null());
+	json_object_set_new(ev, "category", json_string(rc->subject >= 0 ?
+	    category_name(category_of((unsigned)rc->subject)) : "unknown"));
+	json_object_set_new(ev, "registered", json_boolean(rc->registered));
+	json_object_set_new(ev, "registry_text", rc->entry != NULL &&
+	    rc->entry->sample[0] ? json_string(rc->entry->sample) : json_null());
+	json_object_set_new(ev, "reason", json_string(reason_name(rc->reason)));
+	json_object_set_new(ev, "reason_detail", rc->reason_detail[0] ?
+	    event_strn(rc->reason_detail, strlen(rc->reason_detail)) :
+	    json_null());
+	json_object_set_new(ev, "inferred", json_boolean(rc->inferred));
 	json_object_set_new(ev, "findings", event_findings_ids(r->findings));
 	if (r->log != NULL)
 		log_fields(ev, r->log);
@@ -186,6 +184,9 @@ event_dsn_fields(json_t *o, const struct dsn_rcpt *r, const struct dsn_class *c)
 	json_object_set_new(o, "registered", json_boolean(c->registered));
 	json_object_set_new(o, "registry_text", c->entry != NULL &&
 	    c->entry->sample[0] ? json_string(c->entry->sample) : json_null());
+	json_object_set_new(o, "reason", json_string(reason_name(c->reason)));
+	json_object_set_new(o, "reason_detail", opt_str(c->reason_detail));
+	json_object_set_new(o, "inferred", json_boolean(c->inferred));
 	json_object_set_new(o, "diagnostic", opt_str(r->diagnostic));
 	json_object_set_new(o, "remote_mta", opt_str(r->remote_mta));
 }

@@ -19,6 +19,7 @@
 #include "dsn.h"
 #include "finding.h"
 #include "registry.h"
+#include "replyclass.h"
 #include "stage.h"
 
 /* Fields every event carries. */
@@ -37,6 +38,7 @@ struct reply_log {
 	const char	*direction;	/* "inbound" or "outbound" */
 	const char	*stage;		/* replaces reply_event.stage; NULL: null */
 	const char	*remote_name, *remote_ip, *remote_domain;  /* outbound */
+	const char	*remote_provider;	/* "google"; NULL: none known */
 	const char	*dsn;		/* the line's dsn=, NULL when none */
 	const char	*class_xcode;	/* classifies when the reply has no
 					   enhanced code (a delivery's dsn=) */
@@ -68,9 +70,12 @@ json_t	*event_strn(const char *s, size_t len);
 /* event_new - {ts, event, host, session, queue_id} */
 json_t	*event_new(const char *type, const struct event_common *);
 
-/* event_reply - a "reply" event */
-json_t	*event_reply(const struct event_common *, const struct registry *,
-	    const struct reply_event *);
+/*
+ * event_reply - a "reply" event; rc classifies it (reply_classify(), the
+ * same classification the statistics count)
+ */
+json_t	*event_reply(const struct event_common *, const struct reply_event *,
+	    const struct reply_class *rc);
 
 /*
  * event_dsn_fields - the classification of one DSN recipient into o:

@@ -35,11 +35,43 @@ dup(struct scratch *sc, struct ml_span v)
 	return p;
 }
 
+/* maillog_classify - see maillog_event.h */
+void
+maillog_classify(const struct tables *t, const struct maillog_rec *r,
+    struct reply_class *rc)
+{
+	struct reason_in in;
+	char cx[XCODE_STRLEN], prog[64];
+	size_t n = r->program.n < sizeof prog - 1 ? r->program.n :
+	    sizeof prog - 1;
+
+	memcpy(prog, r->program.p ? r->program.p : "", r->program.p ? n : 0);
+	prog[r->program.p ? n : 0] = '\0';
+	memset(&in, 0, sizeof in);
+	in.dir = r->direction == MLD_OUTBOUND ? RD_OUTBOUND : RD_INBOUND;
+	in.program = prog;
+	in.stage = r->stage;
+	if (r->direction == MLD_OUTBOUND && r->remote_name.p != NULL)
+		in.provider = provider_of_host(t, r->remote_name.p,
+		    r->remote_name.n);
+	if (r->has_reply) {
+		in.code = r->code[0] ? r->code : NULL;
+		in.xcode = maillog_class_xcode(r, cx, sizeof cx);
+		if (in.xcode[0] == '\0')
+			in.xcode = NULL;
+		in.text = r->text;
+		in.textlen = r->textlen;
+	}
+	reply_classify(t, &in, rc);
+}
+
 /* maillog_event - see maillog_event.h */
 json_t *
-maillog_event(const struct registry *reg, const struct maillog_rec *r,
-    unsigned i, const struct logline *ll, const char *file, unsigned long line)
+maillog_event(const struct tables *t, const struct maillog_rec *r,
+    unsigned i, const struct logline *ll, const char *file,
+    unsigned long line, struct reply_class *rcp)
 {
+	struct reply_class rcl, *rc = rcp != NULL ? rcp : &rcl;
 	struct scratch sc = { NULL, 0, 16 * PART_MAX };
 	struct event_common ec;
 	struct reply_event re;
@@ -98,9 +130,11 @@ maillog_event(const struct registry *reg, const struct maillog_rec *r,
 	rej.text = r->text;
 	findings_init(&fs);
 	if (r->has_reply)
-		rejection_findings(reg, &rej, &fs);
+		rejection_findings(t->reg, &rej, &fs);
 	re.findings = &fs;
-	ev = event_reply(&ec, reg, &re);
+	maillog_classify(t, r, rc);
+	lg.remote_provider = rc->provider;
+	ev = event_reply(&ec, &re, rc);
 	free(sc.buf);
 	return ev;
 }

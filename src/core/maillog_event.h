@@ -15,12 +15,22 @@
 
 #include "logline.h"
 #include "maillog.h"
+#include "reason.h"
 #include "registry.h"
+#include "replyclass.h"
 
-/* maillog_event - recipient i's event (i < max(nrcpt, 1)); NULL on ENOMEM */
-json_t	*maillog_event(const struct registry *, const struct maillog_rec *,
+/*
+ * maillog_event - recipient i's event (i < max(nrcpt, 1)), classified
+ * with the tables (replyclass.h); the classification in *rc when rc is
+ * not NULL (for the counters).  NULL on ENOMEM.
+ */
+json_t	*maillog_event(const struct tables *, const struct maillog_rec *,
 	    unsigned i, const struct logline *, const char *file,
-	    unsigned long line);
+	    unsigned long line, struct reply_class *rc);
+
+/* maillog_classify - the classification alone (esc report) */
+void	maillog_classify(const struct tables *, const struct maillog_rec *,
+	    struct reply_class *rc);
 
 /*
  * The key of a rejection the daemon sees twice: once itself (its own

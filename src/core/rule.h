@@ -15,6 +15,7 @@
 #include "cidr.h"
 #include "diag.h"
 #include "match.h"
+#include "reason.h"
 #include "stage.h"
 #include "template.h"
 
@@ -67,6 +68,8 @@ struct rule {
 	bool		 stage_set;
 	bool		 per_recipient;	/* has recipient conditions */
 	bool		 allow_unregistered;
+	bool		 reason_set;	/* "reason =" given */
+	enum reason	 reason;
 	struct template	 reply;		/* action reply */
 	int		 reply_line;
 	unsigned	 stat_slot;	/* set by the daemon's statistics */

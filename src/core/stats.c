@@ -33,10 +33,12 @@ struct stats {
 					/* src dir act mode cls subj */
 	counter		 xcode[SRC_COUNT][2][8][XDETAIL];	/* src cls(4,5) subj det */
 	counter		 xcode_other[SRC_COUNT];		/* src */
+	counter		 reason[SRC_COUNT][2][R_COUNT];		/* src dir */
 	counter		 stage[SRC_COUNT][STAGE_COUNT];
 	counter		 maillog[SML_COUNT];
 	counter		 ml_offset, ml_pending;			/* gauges */
 	counter		 dsn[NDSNCLS][NSUBJ];
+	counter		 dsn_reason[R_COUNT];
 	counter		 violations[FID_REPLY_COUNT];
 	counter		 dropped;
 	counter		 reloads[2];			/* ok, error */
@@ -100,32 +102,24 @@ subj_index(int subject)
 	return subject >= 0 && subject <= 7 ? (unsigned)subject : 8;
 }
 
-/* stats_reply_dir - one rejection */
+/* stats_reply - one rejection */
 void
-stats_reply_dir(struct stats *s, enum stats_source src, enum stats_dir dir,
-    enum stats_action act, enum mode mode, unsigned cls, int subject,
-    int detail, bool registered, enum stage stage)
-{
-	unsigned ci = cls == 4 ? 1 : cls == 5 ? 2 : 0;
-
-	INC(s->replies[src][dir][act][mode][ci][subj_index(subject)]);
-	if (registered && ci != 0 && subject >= 0 && subject <= 7 &&
-	    detail >= 0 && detail < XDETAIL)
-		INC(s->xcode[src][ci - 1][subject][detail]);
-	else
-		INC(s->xcode_other[src]);
-	if ((unsigned)stage < STAGE_COUNT)
-		INC(s->stage[src][stage]);
-}
-
-/* stats_reply - one rejection the milter made or observed (inbound) */
-void
-stats_reply(struct stats *s, enum stats_source src, enum stats_action act,
-    enum mode mode, unsigned cls, int subject, int detail, bool registered,
+stats_reply(struct stats *s, enum stats_source src, enum stats_dir dir,
+    enum stats_action act, enum mode mode, const struct reply_class *rc,
     enum stage stage)
 {
-	stats_reply_dir(s, src, SDIR_INBOUND, act, mode, cls, subject, detail,
-	    registered, stage);
+	unsigned ci = rc->cls == 4 ? 1 : rc->cls == 5 ? 2 : 0;
+
+	INC(s->replies[src][dir][act][mode][ci][subj_index(rc->subject)]);
+	if (rc->registered && ci != 0 && rc->subject >= 0 && rc->subject <= 7 &&
+	    rc->detail >= 0 && rc->detail < XDETAIL)
+		INC(s->xcode[src][ci - 1][rc->subject][rc->detail]);
+	else
+		INC(s->xcode_other[src]);
+	if ((unsigned)rc->reason < R_COUNT)
+		INC(s->reason[src][dir][rc->reason]);
+	if ((unsigned)stage < STAGE_COUNT)
+		INC(s->stage[src][stage]);
 }
 
 void
@@ -180,11 +174,13 @@ stats_violation(struct stats *s, enum finding_id id)
 }
 
 void
-stats_dsn(struct stats *s, unsigned cls, int subject)
+stats_dsn(struct stats *s, unsigned cls, int subject, enum reason r)
 {
 	unsigned ci = cls == 2 ? 1 : cls == 4 ? 2 : cls == 5 ? 3 : 0;
 
 	INC(s->dsn[ci][subj_index(subject)]);
+	if ((unsigned)r < R_COUNT)
+		INC(s->dsn_reason[r]);
 }
 
 void
@@ -279,7 +275,8 @@ struct family {
 };
 
 enum {
-	F_REPLIES, F_XCODE, F_STAGE, F_RULES, F_DSN, F_VIOLATIONS, F_DROPPED,
+	F_REPLIES, F_XCODE, F_REASON, F_STAGE, F_RULES, F_DSN, F_DSN_REASON,
+	F_VIOLATIONS, F_DROPPED,
 	F_CUT, F_RELOADS, F_CONNECTIONS, F_SESSIONS, F_MESSAGES, F_INTERNAL,
 	F_DNS, F_ML_LINES, F_ML_OFFSET, F_ML_PENDING, F_START, F_COUNT
 };
@@ -291,12 +288,18 @@ static const struct family families[F_COUNT] = {
 	{ "esc_milter_replies_by_xcode_total", "counter",
 	    "Rejections by enhanced status code (unregistered: other).",
 	    "by_xcode", SJ_LIST },
+	{ "esc_milter_replies_by_reason_total", "counter",
+	    "Rejections by reason (esc reasons lists the vocabulary).",
+	    "by_reason", SJ_LIST },
 	{ "esc_milter_replies_by_stage_total", "counter",
 	    "Rejections by SMTP stage.", "stages", SJ_LIST },
 	{ "esc_milter_rule_matches_total", "counter",
 	    "Rules that fired, by mode.", "rules", SJ_LIST },
 	{ "esc_milter_dsn_total", "counter",
 	    "Failed or delayed recipients of received DSNs.", "dsn", SJ_LIST },
+	{ "esc_milter_dsn_by_reason_total", "counter",
+	    "Failed or delayed recipients of received DSNs, by reason.",
+	    "dsn_by_reason", SJ_LIST },
 	{ "esc_milter_violations_total", "counter",
 	    "Replies that failed emit-time validation, by finding.",
 	    "violations", SJ_MAP },
@@ -416,6 +419,14 @@ walk(struct stats *s, visit_fn fn, void *arg)
 			emit(fn, arg, F_XCODE, n, "source", src_names[a],
 			    "xcode", "other", NULL);
 	}
+	fn(arg, F_REASON, NULL);
+	for (a = 0; a < SRC_COUNT; a++)
+	for (w = 0; w < 2; w++)
+	for (k = 0; k < R_COUNT; k++)
+		if ((n = GET(s->reason[a][w][k])) > 0)
+			emit(fn, arg, F_REASON, n, "source", src_names[a],
+			    "direction", dir_names[w], "reason",
+			    reason_name((enum reason)k), NULL);
 	fn(arg, F_STAGE, NULL);
 	for (a = 0; a < SRC_COUNT; a++)
 		for (k = 1; k < STAGE_COUNT; k++)
@@ -439,6 +450,11 @@ walk(struct stats *s, visit_fn fn, void *arg)
 				emit(fn, arg, F_DSN, n, "class", dsncls_names[c],
 				    "subject", subj_label(k, sb), "category",
 				    category_name(category_of(k)), NULL);
+	fn(arg, F_DSN_REASON, NULL);
+	for (k = 0; k < R_COUNT; k++)
+		if ((n = GET(s->dsn_reason[k])) > 0)
+			emit(fn, arg, F_DSN_REASON, n, "reason",
+			    reason_name((enum reason)k), NULL);
 	fn(arg, F_VIOLATIONS, NULL);
 	for (k = 0; k < FID_REPLY_COUNT; k++)
 		emit(fn, arg, F_VIOLATIONS, GET(s->violations[k]), "finding",

@@ -1,8 +1,9 @@
 /*
  * stats.h - counters since start, per source x direction x action x mode
- * x class x subject, per enhanced code, per rule, per stage, per DSN
- * class/subject; violations; dropped events; reloads (SPEC section 3,
- * "Statistics"); the lines of the MTA's log the follower read.
+ * x class x subject, per enhanced code, per reason, per rule, per stage,
+ * per DSN class/subject and reason; violations; dropped events; reloads
+ * (SPEC section 3, "Statistics"); the lines of the MTA's log the
+ * follower read.
  *
  * Counting is lock-free (C11 atomics, relaxed) and allocation-free, so it
  * is safe on every callback path.  Only stats_rule_slot() takes a mutex; it
@@ -20,6 +21,8 @@
 #include <jansson.h>
 
 #include "finding.h"
+#include "reason.h"
+#include "replyclass.h"
 #include "rule.h"
 #include "stage.h"
 
@@ -40,18 +43,13 @@ struct stats *stats_new(void);
 void	stats_free(struct stats *);
 
 /*
- * stats_reply - count one rejection.  cls 4/5 (0 unknown), subject 0-7
- * (anything else: unknown), detail for the per-code counter; registered
- * false sends it to xcode="other".
+ * stats_reply - count one rejection: its class and subject (an inferred
+ * subject included), its enhanced code (unregistered or none: "other"),
+ * its reason and its stage, as rc classifies it (replyclass.h)
  */
-void	stats_reply(struct stats *, enum stats_source, enum stats_action,
-	    enum mode, unsigned cls, int subject, int detail, bool registered,
+void	stats_reply(struct stats *, enum stats_source, enum stats_dir,
+	    enum stats_action, enum mode, const struct reply_class *rc,
 	    enum stage);
-
-/* stats_reply_dir - the same, with the direction (the MTA's log) */
-void	stats_reply_dir(struct stats *, enum stats_source, enum stats_dir,
-	    enum stats_action, enum mode, unsigned cls, int subject,
-	    int detail, bool registered, enum stage);
 
 /* The MTA's log, as the follower reads it. */
 enum stats_mlres { SML_EVENT, SML_NOTHING, SML_OTHER, SML_DAMAGED,
@@ -68,7 +66,7 @@ unsigned stats_rule_slot(struct stats *, const char *name);
 void	stats_rule_match(struct stats *, unsigned slot, enum mode);
 
 void	stats_violation(struct stats *, enum finding_id);
-void	stats_dsn(struct stats *, unsigned cls, int subject);
+void	stats_dsn(struct stats *, unsigned cls, int subject, enum reason);
 void	stats_dropped(struct stats *, unsigned long n);
 void	stats_reload(struct stats *, bool ok);
 void	stats_connection(struct stats *);

@@ -15,6 +15,7 @@ struct slot {
 	char	*s;
 	size_t	 len;
 	uint32_t hash;
+	unsigned value;
 };
 
 struct strset {
@@ -89,19 +90,37 @@ grow(struct strset *set)
 	return 0;
 }
 
+/* find - the slot of (s, len), or the empty one where it would go */
+static size_t
+find(const struct strset *set, const char *s, size_t len, uint32_t h)
+{
+	size_t j;
+
+	for (j = h & (set->cap - 1); set->slot[j].s != NULL;
+	    j = (j + 1) & (set->cap - 1))
+		if (same(&set->slot[j], s, len, h))
+			break;
+	return j;
+}
+
 /* strset_add - insert a lower-cased copy */
 int
 strset_add(struct strset *set, const char *s, size_t len)
+{
+	return strset_put(set, s, len, 0) < 0 ? -1 : 0;
+}
+
+/* strset_put - insert with a value */
+int
+strset_put(struct strset *set, const char *s, size_t len, unsigned value)
 {
 	uint32_t h = hash(s, len);
 	size_t j, i;
 
 	if ((set->n + 1) * 2 > set->cap && grow(set) < 0)
 		return -1;
-	for (j = h & (set->cap - 1); set->slot[j].s != NULL;
-	    j = (j + 1) & (set->cap - 1))
-		if (same(&set->slot[j], s, len, h))
-			return 0;
+	if (set->slot[j = find(set, s, len, h)].s != NULL)
+		return 1;
 	if ((set->slot[j].s = malloc(len + 1)) == NULL)
 		return -1;
 	for (i = 0; i < len; i++)
@@ -109,6 +128,7 @@ strset_add(struct strset *set, const char *s, size_t len)
 	set->slot[j].s[len] = '\0';
 	set->slot[j].len = len;
 	set->slot[j].hash = h;
+	set->slot[j].value = value;
 	set->n++;
 	return 0;
 }
@@ -117,14 +137,20 @@ strset_add(struct strset *set, const char *s, size_t len)
 bool
 strset_has(const struct strset *set, const char *s, size_t len)
 {
-	uint32_t h = hash(s, len);
-	size_t j;
+	return set->slot[find(set, s, len, hash(s, len))].s != NULL;
+}
 
-	for (j = h & (set->cap - 1); set->slot[j].s != NULL;
-	    j = (j + 1) & (set->cap - 1))
-		if (same(&set->slot[j], s, len, h))
-			return true;
-	return false;
+/* strset_get - lookup with the value */
+bool
+strset_get(const struct strset *set, const char *s, size_t len,
+    unsigned *value)
+{
+	const struct slot *sl = &set->slot[find(set, s, len, hash(s, len))];
+
+	if (sl->s == NULL)
+		return false;
+	*value = sl->value;
+	return true;
 }
 
 /* strset_count - entries */

@@ -135,7 +135,7 @@ annotate_dsn(struct session *s, SMFICTX *ctx)
 		log_warnx("%s: out of memory reading a DSN; annotating what was "
 		    "read", s->id);
 	for (i = 0; i < d.nrcpt; i++) {
-		dsn_classify(s->cfg->reg, &d.rcpt[i], c);
+		dsn_classify(&s->cfg->tab, &d, &d.rcpt[i], c);
 		if (!c->failed)
 			continue;
 		if (added < ANNOTATE_MAX_HEADERS) {
@@ -146,7 +146,8 @@ annotate_dsn(struct session *s, SMFICTX *ctx)
 		}
 		rt_event(event_dsn(&ec, &d, &d.rcpt[i], c));
 		stats_dsn(rt_stats(), c->cls, c->has_code ? (int)c->code.subject :
-		    -1);
+		    c->inferred ? (int)reason_info(c->reason)->subject : -1,
+		    c->reason);
 	}
 	if (d.dropped > 0)
 		log_info("%s: DSN with more than %d recipients; %zu not read",

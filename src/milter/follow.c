@@ -46,9 +46,7 @@ struct held {
 	enum stats_action act;
 	enum mode	 mode;		/* monitor: Postfix's reject_warning */
 	bool		 counts;	/* a reject or tempfail */
-	unsigned	 cls;
-	int		 subject, detail;
-	bool		 registered;
+	struct reply_class rc;
 	enum stage	 stage;
 };
 
@@ -104,8 +102,7 @@ emit(struct held *h)
 	h->ev = NULL;
 	stats_maillog_line(rt_stats(), SML_EVENT);
 	if (h->counts)
-		stats_reply_dir(rt_stats(), h->src, h->dir, h->act,
-		    h->mode, h->cls, h->subject, h->detail, h->registered,
+		stats_reply(rt_stats(), h->src, h->dir, h->act, h->mode, &h->rc,
 		    h->stage);
 }
 
@@ -144,14 +141,11 @@ hold(struct held *h)
 
 /* record - one recipient of a record: counted, dropped or held */
 static void
-record(const struct registry *reg, const struct logline *ll, unsigned i)
+record(const struct config *cfg, const struct logline *ll, unsigned i)
 {
 	const struct maillog_rec *r = &f.rec;
-	char key[MAILLOG_KEY_MAX], cx[XCODE_STRLEN];
-	const char *x = maillog_class_xcode(r, cx, sizeof cx);
+	char key[MAILLOG_KEY_MAX];
 	struct held h;
-	struct xcode xc;
-	bool has_x = x[0] && xcode_parse(x, strlen(x), 0, &xc, NULL) != 0;
 	char *ip, *qid;
 	size_t kl = maillog_key(r, i, key, sizeof key);
 
@@ -165,16 +159,12 @@ record(const struct registry *reg, const struct logline *ll, unsigned i)
 		return;
 	}
 	memset(&h, 0, sizeof h);
-	h.ev = maillog_event(reg, r, i, ll, f.name, f.lineno);
+	h.ev = maillog_event(&cfg->tab, r, i, ll, f.name, f.lineno, &h.rc);
 	h.src = stats_src(r->source);
 	h.dir = r->direction == MLD_OUTBOUND ? SDIR_OUTBOUND : SDIR_INBOUND;
 	h.counts = r->action == MLA_REJECT || r->action == MLA_TEMPFAIL;
 	h.act = r->action == MLA_TEMPFAIL ? SACT_TEMPFAIL : SACT_REJECT;
 	h.mode = r->monitor ? MODE_MONITOR : MODE_ENFORCE;
-	h.cls = has_x ? xc.cls : r->code[0] ? (unsigned)(r->code[0] - '0') : 0;
-	h.subject = has_x ? (int)xc.subject : -1;
-	h.detail = has_x ? (int)xc.detail : -1;
-	h.registered = has_x && registry_lookup(reg, xc.subject, xc.detail) != NULL;
 	if (r->stage == NULL || !stage_parse(r->stage, &h.stage))
 		h.stage = STAGE_NONE;
 	/* A recipient rejection of smtpd's: the milter observes it after
@@ -195,7 +185,7 @@ record(const struct registry *reg, const struct logline *ll, unsigned i)
 
 /* line - one line of the log */
 static void
-line(const struct registry *reg, const char *s, size_t n)
+line(const struct config *cfg, const char *s, size_t n)
 {
 	struct logline ll;
 	unsigned i, k;
@@ -224,7 +214,7 @@ line(const struct registry *reg, const char *s, size_t n)
 	}
 	k = f.rec.nrcpt > 0 ? f.rec.nrcpt : 1;
 	for (i = 0; i < k; i++)
-		record(reg, &ll, i);
+		record(cfg, &ll, i);
 }
 
 /* settle - count or drop the held lines that can be decided */
@@ -254,7 +244,7 @@ settle(bool all)
 
 /* consume - the whole lines in the buffer; a cut one waits for its end */
 static void
-consume(const struct registry *reg, bool eof)
+consume(const struct config *cfg, bool eof)
 {
 	char *p = f.buf, *end = f.buf + f.have, *nl;
 
@@ -264,7 +254,7 @@ consume(const struct registry *reg, bool eof)
 			f.lineno++;
 			stats_maillog_line(rt_stats(), SML_DAMAGED);
 		} else {
-			line(reg, p, (size_t)(nl - p));
+			line(cfg, p, (size_t)(nl - p));
 		}
 		f.offset += nl + 1 - p;
 		p = nl + 1;
@@ -272,7 +262,7 @@ consume(const struct registry *reg, bool eof)
 	}
 	if (eof && p < end && !f.skipping) {
 		/* the last line of a file that was rotated away */
-		line(reg, p, (size_t)(end - p));
+		line(cfg, p, (size_t)(end - p));
 		f.offset += end - p;
 		p = end;
 	}
@@ -288,13 +278,13 @@ consume(const struct registry *reg, bool eof)
 
 /* drain - read all there is */
 static void
-drain(const struct registry *reg)
+drain(const struct config *cfg)
 {
 	ssize_t n;
 
 	while (f.fd >= 0 && (n = read(f.fd, f.buf + f.have, BUF_MAX - f.have)) > 0) {
 		f.have += (size_t)n;
-		consume(reg, false);
+		consume(cfg, false);
 	}
 }
 
@@ -351,15 +341,15 @@ open_at(const char *path, off_t offset, unsigned long lineno, bool at_end)
 /* rotated - the file at path is no longer the one open: renamed away
    (finish it, then the new one from the top) or truncated */
 static void
-rotated(const struct registry *reg)
+rotated(const struct config *cfg)
 {
 	struct stat st;
 
 	if (f.fd < 0 || stat(f.path, &st) < 0)
 		return;			/* not there yet: keep the old one */
 	if (st.st_dev != f.dev || st.st_ino != f.ino) {
-		drain(reg);
-		consume(reg, true);
+		drain(cfg);
+		consume(cfg, true);
 		log_info("maillog: %s was rotated; reading the new file",
 		    f.path);
 		close_file();	/* if the new one cannot be read yet, the
@@ -402,7 +392,7 @@ save_state(void)
  * first; else the end of the log.
  */
 static void
-resume(const struct registry *reg)
+resume(const struct config *cfg)
 {
 	char buf[8192], old[CONF_PATH_MAX + 8];
 	unsigned long long dev = 0, ino = 0, lineno = 0;
@@ -449,8 +439,8 @@ resume(const struct registry *reg)
 		    open_at(old, off, lineno, false)) {
 			log_info("maillog: finishing %s (rotated while esc-milter "
 			    "was stopped)", old);
-			drain(reg);
-			consume(reg, true);
+			drain(cfg);
+			consume(cfg, true);
 			break;
 		}
 	}
@@ -485,7 +475,7 @@ configure(const struct active *a)
 		str_copy(f.state, sizeof f.state, s->maillog_state ?
 		    s->maillog_state : "");
 		f.mta = s->maillog_mta;
-		resume(a->cfg->reg);
+		resume(a->cfg);
 		atomic_store(&f.following, true);
 	}
 	f.mta = s->maillog_mta;
@@ -505,8 +495,8 @@ run(void *arg)
 		if (a != NULL && configure(a)) {
 			if (f.fd < 0)
 				open_at(f.path, 0, 0, f.retry_end);
-			drain(a->cfg->reg);
-			rotated(a->cfg->reg);
+			drain(a->cfg);
+			rotated(a->cfg);
 			settle(false);
 			if (f.dirty && time(NULL) != f.saved)
 				save_state();
@@ -555,9 +545,9 @@ follow_stop(void)
 	pthread_join(f.thread, NULL);
 	f.started = false;
 	if ((a = rt_acquire()) != NULL && f.path[0] != '\0') {
-		drain(a->cfg->reg);
-		rotated(a->cfg->reg);
-		drain(a->cfg->reg);
+		drain(a->cfg);
+		rotated(a->cfg);
+		drain(a->cfg);
 		settle(true);
 		save_state();
 		stats_maillog_state(rt_stats(), (unsigned long long)f.offset, 0);

@@ -26,7 +26,6 @@ observe_rcpt_reject(struct session *s, SMFICTX *ctx, const char *rcpt)
 	struct reply_event re;
 	struct findings fs;
 	struct rejection rj;
-	const struct reg_entry *e = NULL;
 
 	rejection_parse(lm_macro(ctx, "{rcpt_host}"), lm_macro(ctx, "{rcpt_addr}"),
 	    &rj);
@@ -39,11 +38,5 @@ observe_rcpt_reject(struct session *s, SMFICTX *ctx, const char *rcpt)
 	re.xcode = rj.xcode[0] ? rj.xcode : NULL;
 	re.text = rj.text;
 	re.findings = &fs;
-	session_emit_reply(s, &re);
-	if (rj.xcode_valid)
-		e = registry_lookup(s->cfg->reg, rj.x.subject, rj.x.detail);
-	stats_reply(rt_stats(), SRC_MTA, rj.cls == 4 ? SACT_TEMPFAIL :
-	    SACT_REJECT, MODE_ENFORCE, rj.cls,
-	    rj.xcode_valid ? (int)rj.x.subject : -1,
-	    rj.xcode_valid ? (int)rj.x.detail : -1, e != NULL, STAGE_RCPT);
+	session_emit_reply(s, &re, NULL);
 }

@@ -116,7 +116,6 @@ respond_log(struct session *s, const struct rule *r, enum stage st,
     const struct built *b, enum mode mode)
 {
 	struct reply_event re;
-	const struct reg_entry *e = NULL;
 	char *text = malloc(RENDERED_WIRE_MAX);
 	bool temp = rendered_is_temp(&b->r);
 
@@ -128,15 +127,8 @@ respond_log(struct session *s, const struct rule *r, enum stage st,
 	re.xcode = b->r.xcode[0] ? b->r.xcode : NULL;
 	re.text = text;
 	re.findings = &b->fs;
-	session_emit_reply(s, &re);
+	session_emit_reply(s, &re, r);
 	free(text);
-	if (b->parsed.has_xcode)
-		e = registry_lookup(s->cfg->reg, b->parsed.x.subject,
-		    b->parsed.x.detail);
-	stats_reply(rt_stats(), SRC_MILTER, temp ? SACT_TEMPFAIL : SACT_REJECT,
-	    mode, (unsigned)(b->r.code[0] - '0'),
-	    b->parsed.has_xcode ? (int)b->parsed.x.subject : -1,
-	    b->parsed.has_xcode ? (int)b->parsed.x.detail : -1, e != NULL, st);
 }
 
 /* respond_reply - the one place a rule's reply is set */
@@ -169,7 +161,7 @@ respond_discard(struct session *s, const struct rule *r, enum stage st)
 	struct reply_event re;
 
 	session_reply_event(s, st, "discard", mode_name(r->mode), r->name, &re);
-	session_emit_reply(s, &re);
+	session_emit_reply(s, &re, r);
 }
 
 /* respond_error - apply on_error */
@@ -193,9 +185,7 @@ respond_error(struct session *s, SMFICTX *ctx, enum stage st, const char *what)
 		re.code = tempfail.code;
 		re.xcode = tempfail.xcode;
 		re.text = tempfail.line[0];
-		session_emit_reply(s, &re);
-		stats_reply(rt_stats(), SRC_MILTER, SACT_TEMPFAIL, MODE_ENFORCE, 4,
-		    3, 0, true, st);
+		session_emit_reply(s, &re, NULL);
 	}
 	return SMFIS_TEMPFAIL;
 }

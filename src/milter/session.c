@@ -9,7 +9,9 @@
 
 #include "follow.h"
 #include "maillog_event.h"
+#include "replyclass.h"
 #include "session.h"
+#include "strutil.h"
 
 /* session_new - a session bound to the active configuration */
 struct session *
@@ -148,18 +150,53 @@ session_track(struct session *s)
 	}
 }
 
-/* session_emit_reply - the event, and what the follower must not count */
+/* emit_class - the reply classified; the rule's reason first */
+static void
+emit_class(const struct session *s, const struct reply_event *re,
+    const struct rule *r, struct reply_class *rc)
+{
+	struct reason_in in;
+
+	memset(&in, 0, sizeof in);
+	in.dir = RD_INBOUND;
+	in.stage = stage_name(re->stage);
+	in.code = re->code;
+	in.xcode = re->xcode;
+	in.text = re->text;
+	in.textlen = re->text ? strlen(re->text) : 0;
+	reply_classify(&s->cfg->tab, &in, rc);
+	/* what the client was told: a rejection is class 5, a tempfail 4 */
+	if (rc->cls == 0 && strcmp(re->action, "discard") != 0)
+		rc->cls = strcmp(re->action, "tempfail") == 0 ? 4 : 5;
+	if (r != NULL && r->reason_set)
+		rc->reason = r->reason;
+	/* a rule's reply names no check of its own: the rule is the check */
+	if (r != NULL && rc->reason_detail[0] == '\0')
+		str_copy(rc->reason_detail, sizeof rc->reason_detail, r->name);
+}
+
+/* session_emit_reply - the event, the counters, and what the follower
+   must not count */
 void
-session_emit_reply(const struct session *s, const struct reply_event *re)
+session_emit_reply(const struct session *s, const struct reply_event *re,
+    const struct rule *r)
 {
 	struct event_common ec = session_event_common(s);
 	struct seen *t = follow_seen();
+	struct reply_class rc;
 	char key[MAILLOG_KEY_MAX];
 	bool mta = strcmp(re->source, "mta") == 0;
 	bool discard = strcmp(re->action, "discard") == 0;
+	bool monitor = strcmp(re->mode, "monitor") == 0;
 
-	rt_event(event_reply(&ec, s->cfg->reg, re));
-	if (t == NULL || strcmp(re->mode, "enforce") != 0)
+	emit_class(s, re, r, &rc);
+	rt_event(event_reply(&ec, re, &rc));
+	if (!discard)
+		stats_reply(rt_stats(), mta ? SRC_MTA : SRC_MILTER, SDIR_INBOUND,
+		    strcmp(re->action, "tempfail") == 0 ? SACT_TEMPFAIL :
+		    SACT_REJECT, monitor ? MODE_MONITOR : MODE_ENFORCE, &rc,
+		    re->stage);
+	if (t == NULL || monitor)
 		return;
 	if (maillog_key_make(mta ? "mta" : "milter", discard ? NULL :
 	    stage_name(re->stage), discard ? NULL : re->xcode, re->recipient,

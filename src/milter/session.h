@@ -86,11 +86,14 @@ void	session_reply_event(const struct session *, enum stage,
 	    struct reply_event *);
 
 /*
- * session_emit_reply - the one way a session's reply event goes out: to
- * the event log, and (enforce mode, when the MTA's log is followed) into
- * the table that keeps the follower from counting it again
+ * session_emit_reply - the one way a session's reply goes out: classified
+ * (its reason: the rule's reason =, else its code and text), to the event
+ * log and, for a rejection or tempfail, into the statistics; and (enforce
+ * mode, when the MTA's log is followed) into the table that keeps the
+ * follower from counting it again.  r is the rule that decided, or NULL.
  */
-void	session_emit_reply(const struct session *, const struct reply_event *);
+void	session_emit_reply(const struct session *, const struct reply_event *,
+	    const struct rule *r);
 
 /* session_track - note the client's session for the log follower */
 void	session_track(struct session *);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "file.h"
 
@@ -41,5 +42,18 @@ file_read(const char *path, size_t max, size_t *len)
 	}
 	buf[*len] = '\0';
 	fclose(fp);
+	return buf;
+}
+
+char *
+file_read_diag(const char *path, size_t max, size_t *len,
+    struct diag_list *diags, const char *id, const char *what)
+{
+	char *buf = file_read(path, max, len);
+
+	if (buf == NULL)
+		diag_add(diags, path, 0, 0, SEV_ERROR, id, "cannot read the %s: %s",
+		    what, errno == EFBIG ? "not a regular file, or too large" :
+		    strerror(errno));
 	return buf;
 }

@@ -11,17 +11,17 @@ trap 'rm -rf "$W"' EXIT
 
 cd "$D" || exit 1
 run "$ESC" dsn exchange.eml gmail.eml multi.eml global.eml base64.eml qp.eml
-is "$out" "exchange.eml: nobody@contoso.example action=failed status=5.1.10 class=5 category=addressing registered=yes findings=basic-not-associated
+is "$out" "exchange.eml: nobody@contoso.example action=failed status=5.1.10 class=5 category=addressing registered=yes reason=userunknown detail=RESOLVER.ADR.RecipNotFound findings=basic-not-associated
     note: basic-not-associated: the registry pairs X.1.10 with 556, not 550 (did you mean 556 5.1.10?)
-gmail.eml: missing@gmail.example action=failed status=5.1.1 class=5 category=addressing registered=yes findings=none
-multi.eml: gone@example.com action=failed status=5.1.1 class=5 category=addressing registered=yes findings=none
-multi.eml: full@example.com action=delayed status=4.2.2 class=4 category=mailbox registered=yes findings=none
-multi.eml: ok@example.com action=delivered status=2.0.0 class=2 category=other registered=yes findings=none
-multi.eml: spf@example.com action=failed status=5.7.1 class=5 category=security registered=yes findings=status-mismatch
+gmail.eml: missing@gmail.example action=failed status=5.1.1 class=5 category=addressing registered=yes reason=userunknown detail=Gmail findings=none
+multi.eml: gone@example.com action=failed status=5.1.1 class=5 category=addressing registered=yes reason=userunknown detail=virtual_mailbox_maps findings=none
+multi.eml: full@example.com action=delayed status=4.2.2 class=4 category=mailbox registered=yes reason=mailboxfull findings=none
+multi.eml: ok@example.com action=delivered status=2.0.0 class=2 category=other registered=yes reason=delivered findings=none
+multi.eml: spf@example.com action=failed status=5.7.1 class=5 category=security registered=yes reason=authfailure findings=status-mismatch
     warning: status-mismatch: the Diagnostic-Code's reply carries 5.7.23 but Status: says 5.7.1: the reporting MTA did not pass on the remote server's code (did you mean 5.7.23?)
-global.eml: 用户@例子.example action=failed status=5.6.7 class=5 category=content registered=yes findings=none
-base64.eml: quota@example.com action=failed status=5.2.2 class=5 category=mailbox registered=yes findings=none
-qp.eml: blocked@example.com action=failed status=5.7.26 class=5 category=security registered=yes findings=none" \
+global.eml: 用户@例子.example action=failed status=5.6.7 class=5 category=content registered=yes reason=contenterror findings=none
+base64.eml: quota@example.com action=failed status=5.2.2 class=5 category=mailbox registered=yes reason=mailboxfull findings=none
+qp.eml: blocked@example.com action=failed status=5.7.26 class=5 category=security registered=yes reason=authfailure findings=none" \
     "Exchange, Gmail, several recipients, RFC 6533, base64 and QP parts"
 is "$rc" 0 "warnings and notes only: exit 0"
 

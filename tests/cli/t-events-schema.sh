@@ -50,7 +50,7 @@ M
 refused "$(grep -m1 '"source":"remote"' "$W/examples")" " (from the log)" <<'M'
 a rule name|.rule = "r"
 a session|.session = "s1"
-monitor mode|.mode = "monitor"
+an unknown mode|.mode = "sometimes"
 unknown direction|.direction = "sideways"
 no log line|del(.log.line)
 line 0|.log.line = 0

@@ -38,8 +38,12 @@ is "$(printf '%s' "$e1" | jq -c '{ts, host, queue_id, source, action, stage, cli
     "smtpd's RCPT reject: every field"
 e2=$(printf '%s\n' "$out" | sed -n 2p)
 is "$(printf '%s' "$e2" | jq -c '{queue_id, source, action, stage, client, recipient, reply, category, log, program, direction, remote, dsn}')" \
-    "{\"queue_id\":\"4AB12\",\"source\":\"remote\",\"action\":\"reject\",\"stage\":\"eom\",\"client\":null,\"recipient\":\"u@gmail.com\",\"reply\":{\"code\":\"550\",\"xcode\":\"5.7.26\",\"text\":\"Unauthenticated email is not accepted. Set up SPF.\"},\"category\":\"security\",\"log\":{\"file\":\"$T/mail.log\",\"line\":3},\"program\":\"smtp\",\"direction\":\"outbound\",\"remote\":{\"name\":\"gmail-smtp-in.l.google.com\",\"ip\":\"2607:f8b0:400e:c04::1b\",\"domain\":\"google.com\"},\"dsn\":\"5.7.26\"}" \
+    "{\"queue_id\":\"4AB12\",\"source\":\"remote\",\"action\":\"reject\",\"stage\":\"eom\",\"client\":null,\"recipient\":\"u@gmail.com\",\"reply\":{\"code\":\"550\",\"xcode\":\"5.7.26\",\"text\":\"Unauthenticated email is not accepted. Set up SPF.\"},\"category\":\"security\",\"log\":{\"file\":\"$T/mail.log\",\"line\":3},\"program\":\"smtp\",\"direction\":\"outbound\",\"remote\":{\"name\":\"gmail-smtp-in.l.google.com\",\"ip\":\"2607:f8b0:400e:c04::1b\",\"domain\":\"google.com\",\"provider\":\"google\"},\"dsn\":\"5.7.26\"}" \
     "a remote server's multi-line reply: one reply, its codes once"
+is "$(printf '%s' "$e1" | jq -c '[.reason, .reason_detail, .inferred]')" '["norelaying","reject_unauth_destination",false]' \
+    "reason: Postfix's Relay access denied is norelaying, and names its restriction"
+is "$(printf '%s' "$e2" | jq -c '[.reason, .reason_detail, .remote.provider]')" '["authfailure",null,"google"]' \
+    "reason: the registered 5.7.26 decides; the remote is Google's"
 is "$(printf '%s\n' "$out" | sed -n '3,4p' | jq -c '[.recipient, .action, .source, .reply.code, .reply.xcode, .program, .log.line]' | tr '\n' ' ')" \
     '["d1@example.com","tempfail","remote","451","4.3.5","sm-mta",5] ["d2@example.com","tempfail","remote","451","4.3.5","sm-mta",5] ' \
     "Sendmail's delivery to two recipients: two events"
@@ -57,7 +61,7 @@ run "$ESC" maillog --format text "$T/mail.log"
 is "$(printf '%s\n' "$out" | tail -1)" \
     "6 lines: 4 events from 3 lines, 1 MTA lines without a rejection, 1 lines of other programs, 1 lines not understood" \
     "text: the counts, lines not understood included"
-like "$(printf '%s\n' "$out" | sed -n 1p)" ' mx1 smtpd inbound mta reject rcpt 554 5\.7\.1 to=<x@example\.com> <x@example\.com>: Relay access denied$' \
+like "$(printf '%s\n' "$out" | sed -n 1p)" ' mx1 smtpd inbound mta reject rcpt 554 5\.7\.1 norelaying:reject_unauth_destination to=<x@example\.com> <x@example\.com>: Relay access denied$' \
     "text: one line per event"
 
 # --mta

@@ -29,6 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dsn d;
 	struct dsn_class *c = malloc(sizeof *c);
+	struct tables tab = { reg, reasons_builtin(), providers_builtin() };
 	char hdr[1024];
 	size_t i, n;
 
@@ -43,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dsn_parse_fields(&d, (const char *)data, size, size % 2 == 0);
 	FUZZ_CHECK(d.nrcpt <= DSN_MAX_RCPTS);
 	for (i = 0; i < d.nrcpt; i++) {
-		dsn_classify(reg, &d.rcpt[i], c);
+		dsn_classify(&tab, &d, &d.rcpt[i], c);
 		if (c->has_code)
 			FUZZ_CHECK(c->cls == c->code.cls &&
 			    (c->cls == 2 || c->cls == 4 || c->cls == 5));

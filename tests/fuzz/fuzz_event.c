@@ -17,6 +17,8 @@
 #include <jansson.h>
 
 #include "event.h"
+#include "reason.h"
+#include "replyclass.h"
 #include "fuzz.h"
 #include "jscan.h"
 #include "utf8.h"
@@ -110,7 +112,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	re.xcode = piece[P_XCODE];
 	re.text = piece[P_TEXT];
 	re.rule = piece[P_RULE];
-	line = event_line(event_reply(&ec, reg, &re), &len);
+	{
+		struct reason_in in;
+		struct reply_class rc;
+
+		memset(&in, 0, sizeof in);
+		in.dir = (enum reason_dir)(size % 3);
+		in.program = piece[P_RULE];
+		in.provider = piece[P_NAME];
+		in.code = re.code;
+		in.xcode = re.xcode;
+		in.text = re.text;
+		in.textlen = re.text ? strlen(re.text) : 0;
+		struct tables tab = { reg, reasons_builtin(), providers_builtin() };
+
+		reply_classify(&tab, &in, &rc);
+		FUZZ_CHECK((unsigned)rc.reason < R_COUNT);
+		FUZZ_CHECK(memchr(rc.reason_detail, '\0',
+		    sizeof rc.reason_detail) != NULL);
+		line = event_line(event_reply(&ec, &re, &rc), &len);
+	}
 	FUZZ_CHECK(line != NULL);
 	FUZZ_CHECK(len > 1 && line[len - 1] == '\n');
 	for (i = 0; i < len; i++)

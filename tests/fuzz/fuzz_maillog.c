@@ -47,6 +47,7 @@ one(const char *s, size_t n, unsigned long lineno)
 	    MLM_SENDMAIL };
 	struct logyear y;
 	struct logline ll;
+	struct tables tab = { reg, reasons_builtin(), providers_builtin() };
 	char key[MAILLOG_KEY_MAX], dom[256], cx[XCODE_STRLEN];
 	size_t f, len;
 	unsigned i, k;
@@ -79,7 +80,8 @@ one(const char *s, size_t n, unsigned long lineno)
 				FUZZ_CHECK(inside(rec->rcpt[i], s, n));
 			FUZZ_CHECK(maillog_key(rec, i, key, sizeof key) < sizeof key);
 			FUZZ_CHECK(maillog_remote_domain(rec, i, dom, sizeof dom) < sizeof dom);
-			ev = maillog_event(reg, rec, i, &ll, "fuzz.log", lineno);
+			ev = maillog_event(&tab, rec, i, &ll, "fuzz.log", lineno,
+			    NULL);
 			FUZZ_CHECK(ev != NULL);
 			line = event_line(ev, &len);
 			FUZZ_CHECK(line != NULL && len > 0 && line[len - 1] == '\n' &&

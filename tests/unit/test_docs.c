@@ -44,7 +44,9 @@ main(void)
 		"esc_milter_replies_total", "esc_milter_replies_by_xcode_total",
 		"esc_milter_rule_matches_total", "esc_milter_dsn_total",
 		"esc_milter_violations_total", "esc_milter_events_dropped_total",
-		"esc_milter_config_reloads_total", NULL,
+		"esc_milter_config_reloads_total",
+		"esc_milter_replies_by_reason_total",
+		"esc_milter_dsn_by_reason_total", NULL,
 	};
 	static const enum cond_type conds[] = { C_CLIENT_IP, C_CLIENT_NAME,
 	    C_HELO, C_SENDER, C_SENDER_DOMAIN, C_RECIPIENT, C_RECIPIENT_DOMAIN,

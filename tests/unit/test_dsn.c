@@ -175,10 +175,12 @@ test_fields_hostile(void)
 static void
 classify(const char *fields, struct dsn_class *c, struct dsn *d)
 {
+	struct tables tab = { reg, reasons_builtin(), providers_builtin() };
+
 	parse(d, fields);
 	memset(c, 0, sizeof *c);
 	if (d->nrcpt > 0)
-		dsn_classify(reg, &d->rcpt[0], c);
+		dsn_classify(&tab, d, &d->rcpt[0], c);
 }
 
 static void
@@ -225,13 +227,20 @@ test_classify(void)
 		  "Original-Recipient: <k@x>\nAction: failed\n"
 		  "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n",
 		  "5.1.1", "addressing", "xcode-missing", 5, 1, 1 },
-		{ "no Status:, no enhanced code: class from the reply",
+		{ "no Status:, no enhanced code: class from the reply, category "
+		  "from the text's reason (userunknown)",
 		  "Original-Recipient: <k@x>\nAction: failed\n"
 		  "Diagnostic-Code: smtp; 550 Unknown user\n",
+		  "", "addressing", "xcode-missing", 5, 0, 1 },
+		{ "no Status:, no enhanced code, a text that says nothing",
+		  "Original-Recipient: <k@x>\nAction: failed\n"
+		  "Diagnostic-Code: smtp; 550 Go away\n",
 		  "", "unknown", "xcode-missing", 5, 0, 1 },
-		{ "empty Status:", "Final-Recipient: rfc822; a@x\nAction: failed\n"
+		{ "empty Status:, an X-Unix diagnostic: the delivery program "
+		  "(mailererror, mail system)",
+		  "Final-Recipient: rfc822; a@x\nAction: failed\n"
 		  "Status:\nDiagnostic-Code: X-Unix; timeout\n",
-		  "", "unknown", "xcode-missing", 0, 0, 1 },
+		  "", "mail-system", "xcode-missing", 0, 0, 1 },
 		{ "malformed Status: with leading zeros, repaired",
 		  "Final-Recipient: rfc822; a@x\nAction: failed\nStatus: 5.01.1\n",
 		  "5.1.1", "addressing", "xcode-syntax", 5, 1, 1 },
@@ -326,22 +335,29 @@ test_header_value(void)
 	    "Status: 5.1.1\n", c, &d);
 	is_str(dsn_header(&d.rcpt[0], c, buf, sizeof buf),
 	    "5.1.1; action=failed; category=addressing; registered=yes; "
-	    "rcpt=<user@example.com>", "X-ESC-DSN value");
+	    "reason=userunknown; rcpt=<user@example.com>", "X-ESC-DSN value");
 	dsn_free(&d);
 
 	classify("Final-Recipient: rfc822; a\x01<b>;c\xff\xfe@x\xe4\xbe\x8b\n"
 	    "Action: failed\x7f\nStatus: 5.9.9\n", c, &d);
 	is_str(dsn_header(&d.rcpt[0], c, buf, sizeof buf),
 	    "5.9.9; action=failed?; category=unknown; registered=no; "
-	    "rcpt=<a??b??c??@x\xe4\xbe\x8b>",
+	    "reason=undefined; rcpt=<a??b??c??@x\xe4\xbe\x8b>",
 	    "controls, brackets, ';' and invalid UTF-8 replaced; UTF-8 kept");
 	dsn_free(&d);
 
+	classify("Original-Recipient: rfc822; z@x\nDiagnostic-Code: smtp; no\n",
+	    c, &d);
+	is_str(dsn_header(&d.rcpt[0], c, buf, sizeof buf),
+	    "unknown; action=unknown; category=unknown; registered=no; "
+	    "reason=undefined; rcpt=<z@x>", "nothing known");
+	dsn_free(&d);
 	classify("Original-Recipient: rfc822; z@x\nDiagnostic-Code: X-Unix; no\n",
 	    c, &d);
 	is_str(dsn_header(&d.rcpt[0], c, buf, sizeof buf),
-	    "unknown; action=unknown; category=unknown; registered=no; rcpt=<z@x>",
-	    "nothing known");
+	    "unknown; action=unknown; category=mail-system; registered=no; "
+	    "reason=mailererror; rcpt=<z@x>", "an X-Unix diagnostic: the delivery "
+	    "program failed");
 	dsn_free(&d);
 	free(c);
 }

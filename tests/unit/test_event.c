@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "event.h"
+#include "reason.h"
+#include "replyclass.h"
 #include "stats.h"
 #include "tap.h"
 
@@ -27,6 +29,25 @@ roundtrip(json_t *ev)
 		}
 	free(line);
 	return back;
+}
+
+/* reply_event - classified as the daemon classifies, then the event */
+static json_t *
+reply_event(const struct event_common *ec, const struct registry *reg,
+    const struct reply_event *re)
+{
+	struct tables tab = { reg, reasons_builtin(), providers_builtin() };
+	struct reason_in in;
+	struct reply_class rc;
+
+	memset(&in, 0, sizeof in);
+	in.dir = RD_INBOUND;
+	in.code = re->code;
+	in.xcode = re->xcode;
+	in.text = re->text;
+	in.textlen = re->text ? strlen(re->text) : 0;
+	reply_classify(&tab, &in, &rc);
+	return event_reply(ec, re, &rc);
 }
 
 int
@@ -58,7 +79,7 @@ main(void)
 	findings_init(&fs);
 	findings_add(&fs, FID_GENERIC_CODE, SEV_NOTE, 1, 5, "x");
 	re.findings = &fs;
-	back = roundtrip(event_reply(&ec, reg, &re));
+	back = roundtrip(reply_event(&ec, reg, &re));
 	is_str(json_string_value(json_object_get(back, "event")), "reply", "event");
 	is_str(json_string_value(json_object_get(back, "host")), "mx1", "host");
 	is_str(json_string_value(json_object_get(back, "session")), "5f0.000001", "session");
@@ -73,6 +94,11 @@ main(void)
 	    "SPF validation failed", "registry_text");
 	is_str(json_string_value(json_array_get(json_object_get(back, "findings"), 0)),
 	    "generic-code", "findings are ids");
+	is_str(json_string_value(json_object_get(back, "reason")), "authfailure",
+	    "reason: the registered code 5.7.23 says");
+	ok(json_is_null(json_object_get(back, "reason_detail")),
+	    "reason_detail null: the text names no check");
+	ok(json_is_false(json_object_get(back, "inferred")), "not inferred");
 	is_str(json_string_value(json_object_get(json_object_get(back, "client"), "helo")),
 	    "caf\xc3\xa9 \\xff\\xfe\x01 \"q\" \\ ", "hostile HELO: valid UTF-8 kept, invalid escaped, cut at NUL");
 	ts[0] = 0;
@@ -124,7 +150,7 @@ main(void)
 	re.xcode = "4.7.99";
 	re.helo = NULL;
 	re.findings = NULL;
-	back = roundtrip(event_reply(&ec, reg, &re));
+	back = roundtrip(reply_event(&ec, reg, &re));
 	ok(json_is_null(json_object_get(json_object_get(back, "reply"), "code")), "code null");
 	ok(json_is_null(json_object_get(back, "rule")), "rule null");
 	is_int(json_integer_value(json_object_get(back, "class")), 4, "class from the enhanced code");
@@ -133,18 +159,49 @@ main(void)
 	is_int(json_array_size(json_object_get(back, "findings")), 0, "findings empty");
 	json_decref(back);
 
-	/* Without any enhanced code. */
+	/* Without any enhanced code, and a text that says nothing. */
 	re.xcode = NULL;
 	re.code = "554";
-	back = roundtrip(event_reply(&ec, reg, &re));
+	re.text = "Go away";
+	back = roundtrip(reply_event(&ec, reg, &re));
 	is_int(json_integer_value(json_object_get(back, "class")), 5, "class from the basic code");
 	is_str(json_string_value(json_object_get(back, "category")), "unknown", "category unknown");
 	ok(json_is_null(json_object_get(back, "subject")), "subject null");
+	is_str(json_string_value(json_object_get(back, "reason")), "undefined",
+	    "reason undefined: nothing says why");
+	json_decref(back);
+
+	/* Without an enhanced code, a text that says why: inferred. */
+	re.code = "550";
+	re.text = "No such user here";
+	back = roundtrip(reply_event(&ec, reg, &re));
+	ok(json_is_null(json_object_get(json_object_get(back, "reply"), "xcode")),
+	    "inferred: reply.xcode stays what the server said");
+	is_int(json_integer_value(json_object_get(back, "subject")), 1,
+	    "inferred: the subject of userunknown");
+	is_str(json_string_value(json_object_get(back, "category")), "addressing",
+	    "inferred: its category");
+	ok(json_is_null(json_object_get(back, "detail")), "inferred: no detail");
+	ok(json_is_true(json_object_get(back, "inferred")), "inferred: true");
+	is_str(json_string_value(json_object_get(back, "reason")), "userunknown",
+	    "inferred: the reason");
+	json_decref(back);
+
+	/* A DNSBL: the zone is the detail. */
+	re.code = "554";
+	re.xcode = "5.7.1";
+	re.text = "Service unavailable; Client host [192.0.2.1] blocked using "
+	    "zen.spamhaus.org";
+	back = roundtrip(reply_event(&ec, reg, &re));
+	is_str(json_string_value(json_object_get(back, "reason")), "blocked",
+	    "DNSBL: blocked");
+	is_str(json_string_value(json_object_get(back, "reason_detail")),
+	    "zen.spamhaus.org", "DNSBL: the zone");
 	json_decref(back);
 
 	/* A discard has no reply. */
 	re.action = "discard";
-	back = roundtrip(event_reply(&ec, reg, &re));
+	back = roundtrip(reply_event(&ec, reg, &re));
 	ok(json_is_null(json_object_get(back, "reply")), "discard: reply null");
 	json_decref(back);
 

@@ -5,19 +5,40 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "stats.h"
 #include "tap.h"
 
 static struct stats *st;
 
+/* rc - a classified reply (replyclass.h) */
+static struct reply_class
+rc(unsigned cls, int subject, int detail, bool registered, enum reason r,
+    bool inferred)
+{
+	struct reply_class c;
+
+	memset(&c, 0, sizeof c);
+	c.cls = cls;
+	c.has_x = !inferred && subject >= 0;
+	c.subject = subject;
+	c.detail = detail;
+	c.registered = registered;
+	c.reason = r;
+	c.inferred = inferred;
+	return c;
+}
+
 static void *
 hammer(void *arg)
 {
+	struct reply_class c = rc(5, 1, 1, true, R_USERUNKNOWN, false);
+
 	(void)arg;
 	for (int i = 0; i < 10000; i++)
-		stats_reply(st, SRC_MTA, SACT_REJECT, MODE_ENFORCE, 5, 1, 1, true,
-		    STAGE_RCPT);
+		stats_reply(st, SRC_MTA, SDIR_INBOUND, SACT_REJECT, MODE_ENFORCE,
+		    &c, STAGE_RCPT);
 	return NULL;
 }
 
@@ -37,16 +58,29 @@ main(void)
 		pthread_create(&t[i], NULL, hammer, NULL);
 	for (i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	stats_reply(st, SRC_MILTER, SACT_REJECT, MODE_MONITOR, 5, 7, 23, true, STAGE_HEADER);
-	stats_reply(st, SRC_MILTER, SACT_TEMPFAIL, MODE_ENFORCE, 4, 7, 99, false, STAGE_RCPT);
-	stats_reply(st, SRC_MTA, SACT_REJECT, MODE_ENFORCE, 5, -1, -1, false, STAGE_RCPT);
+	struct reply_class c1 = rc(5, 7, 23, true, R_AUTHFAILURE, false),
+	    c2 = rc(4, 7, 99, false, R_SECURITYERROR, false),
+	    c3 = rc(5, -1, -1, false, R_UNDEFINED, false),
+	    c4 = rc(5, 7, 1, true, R_BLOCKED, false),
+	    c5 = rc(5, 1, -1, false, R_USERUNKNOWN, true);
+
+	stats_reply(st, SRC_MILTER, SDIR_INBOUND, SACT_REJECT, MODE_MONITOR,
+	    &c1, STAGE_HEADER);
+	stats_reply(st, SRC_MILTER, SDIR_INBOUND, SACT_TEMPFAIL, MODE_ENFORCE,
+	    &c2, STAGE_RCPT);
+	stats_reply(st, SRC_MTA, SDIR_INBOUND, SACT_REJECT, MODE_ENFORCE, &c3,
+	    STAGE_RCPT);
+	stats_reply(st, SRC_REMOTE, SDIR_OUTBOUND, SACT_REJECT, MODE_ENFORCE,
+	    &c4, STAGE_EOM);
+	stats_reply(st, SRC_REMOTE, SDIR_OUTBOUND, SACT_REJECT, MODE_ENFORCE,
+	    &c5, STAGE_RCPT);
 	slot = stats_rule_slot(st, "spf-fail");
 	slot2 = stats_rule_slot(st, "spf-fail");
 	is_int(slot, slot2, "a rule name keeps its slot across reloads");
 	stats_rule_match(st, slot, MODE_MONITOR);
 	stats_rule_match(st, slot, MODE_MONITOR);
 	stats_rule_match(st, slot, MODE_MONITOR);
-	stats_dsn(st, 5, 1);
+	stats_dsn(st, 5, 1, R_USERUNKNOWN);
 	stats_violation(st, FID_CLASS_MISMATCH);
 	stats_dropped(st, 2);
 	stats_reload(st, true);
@@ -72,6 +106,15 @@ main(void)
 	ok(strstr(buf, "esc_milter_config_reloads_total{result=\"error\"} 1\n") != NULL, "reloads error");
 	ok(strstr(buf, "# TYPE esc_milter_replies_total counter\n") != NULL, "TYPE lines");
 	ok(strstr(buf, "esc_milter_replies_by_stage_total{source=\"milter\",stage=\"header\"} 1\n") != NULL, "by stage");
+	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"mta\",direction=\"inbound\",reason=\"userunknown\"} 40000\n") != NULL, "by reason");
+	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"remote\",direction=\"outbound\",reason=\"blocked\"} 1\n") != NULL, "by reason, outbound");
+	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"mta\",direction=\"inbound\",reason=\"undefined\"} 1\n") != NULL, "nothing known: undefined");
+	ok(strstr(buf, "esc_milter_replies_total{source=\"remote\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"1\",category=\"addressing\",direction=\"outbound\"} 1\n") != NULL,
+	    "an inferred subject is counted in its category");
+	ok(strstr(buf, "esc_milter_replies_by_xcode_total{source=\"remote\",xcode=\"other\"} 1\n") != NULL,
+	    "an inferred subject has no code: xcode other");
+	ok(strstr(buf, "esc_milter_dsn_by_reason_total{reason=\"userunknown\"} 1\n") != NULL, "dsn by reason");
+	ok(strstr(buf, "# TYPE esc_milter_replies_by_reason_total counter\n") != NULL, "reason family declared");
 	is_int(stats_events_dropped(st), 2, "dropped accessor");
 	free(buf);
 
