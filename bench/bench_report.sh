@@ -22,7 +22,7 @@ t0=$(now)
 t1=$(now)
 # the same count in jq: valid lines only (jq stops at a bad line, so read
 # them one by one with fromjson?)
-jq -R -r 'fromjson? | select(.event == "reply") | (.category // "(none)")' \
+jq -R -r 'fromjson? | select(.event == "reply" and .mode != "monitor") | (.category // "(none)")' \
     "$tmp/events.json" | sort | uniq -c | awk '{print $2, $1}' | sort > "$tmp/jq.out"
 t2=$(now)
 

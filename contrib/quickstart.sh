@@ -36,11 +36,12 @@ cd "$here"
 BUILD_DEPS="build-essential autoconf automake pkg-config m4 libmilter-dev \
 libjansson-dev libpcre2-dev zlib1g-dev libmicrohttpd-dev"
 # Tests use real components: Postfix, Sendmail's runtime libraries, swaks,
-# miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator;
+# miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator,
+# Sisimai (the bounce classifier esc dsn's reasons are compared with);
 # the tools the contrib/ files are for (systemd-analyze, logrotate, rsyslog,
 # promtool); Debian packaging tools.
 TEST_DEPS="postfix swaks miltertest dnsmasq-base jq mandoc valgrind python3 \
-python3-jsonschema libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
+python3-jsonschema libsisimai-perl libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
 clang libclang-rt-14-dev libfuzzer-14-dev systemd logrotate rsyslog rsyslog-relp \
 prometheus \
 dpkg-dev debhelper dh-autoreconf fakeroot"

@@ -1,104 +1,69 @@
 /*
- * cmd_report.c - `esc report [--by KEY] [--since T] [--until T] LOG...`:
- * count the "reply" events of JSON event logs, and the rejections of
- * Postfix's and Sendmail's own logs (plain or gzip, several files and
- * hosts merged, - for standard input) by category, enhanced code, rule,
- * source, stage, hour, sender domain, host, direction, program or remote
- * domain.
+ * cmd_report.c - `esc report [--by KEY] [--mode M] [--since T] [--until T]
+ * LOG...`: count the "reply" events of JSON event logs, and the
+ * rejections of Postfix's and Sendmail's own logs (plain or gzip, several
+ * files and hosts merged, - for standard input) by category, enhanced
+ * code, reason, rule, source, stage, hour, sender domain, host,
+ * direction, program, remote domain, provider or reply text.
  *
- * Built for logs of millions of lines: one pass per line; a line that
- * starts with '{' goes through a validating scanner that picks out only
- * the fields it needs (jscan.c), any other through the maillog reader
- * (maillog.c) as `esc maillog` would read it; a hash table of counts, no
- * allocation per line.  Bad lines are counted per file and reported,
- * never fatal.
+ * Built for logs of millions of lines: the logs are read in blocks and
+ * their lines counted on every processor (blocks.h); a line that starts
+ * with '{' goes through a validating scanner that picks out only the
+ * fields it needs (jscan.h), any other through the maillog reader as `esc
+ * maillog` would read it (report_key.c); a hash table of counts per
+ * thread, no allocation per line (report_count.c).  Bad lines are counted
+ * per file and reported, never fatal.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <zlib.h>
 
+#include "blocks.h"
 #include "cli.h"
-#include "jscan.h"
-#include "lines.h"
-#include "logline.h"
-#include "maillog.h"
-#include "registry.h"
-#include "strutil.h"
+#include "report.h"
 
 static const char usage[] =
-    "usage: esc report [--by KEY] [--since T] [--until T]\n"
+    "usage: esc report [--by KEY] [--mode M] [--since T] [--until T]\n"
     "                  [--format text|json|csv] LOG... | -\n"
     "\n"
     "Count the rejections (\"reply\" events) in esc-milter's JSON event logs\n"
     "and in Postfix's and Sendmail's logs (as esc maillog reads them), plain\n"
     "or gzip-compressed, several files (and hosts) merged.\n"
     "\n"
-    "  --by KEY     category (default), xcode, rule, source, stage, hour,\n"
-    "               sender-domain, host, direction, program or remote\n"
-    "               (the remote domain of outbound replies)\n"
+    "  --by KEY     category (default), reason, reason-detail (the DNSBL,\n"
+    "               restriction or provider code), text (the reply text with\n"
+    "               addresses, IPs and numbers blanked), xcode, rule,\n"
+    "               source, stage, hour, sender-domain, host, direction,\n"
+    "               program, remote (the remote domain of outbound replies),\n"
+    "               provider (the mailbox provider that refused our mail)\n"
+    "               or mode\n"
+    "  --mode M     enforce (default: what was refused), monitor (what\n"
+    "               monitor rules and warn_if_reject would have refused),\n"
+    "               all\n"
     "  --since T    only events at or after T; --until T: before T.\n"
     "               T is 2026-11-29, 2026-11-29T07:00:00Z (or with +HH:MM),\n"
     "               or a duration back from now: 90m, 24h, 7d\n"
     "\n"
     "exit status: 0 (bad lines are counted, not fatal), 2 a log cannot be read\n";
 
-enum by {
-	BY_CATEGORY, BY_XCODE, BY_RULE, BY_SOURCE, BY_STAGE, BY_HOUR,
-	BY_SENDER_DOMAIN, BY_HOST, BY_DIRECTION, BY_PROGRAM, BY_REMOTE,
-};
-
-static const char *const by_names[] = {
-	"category", "xcode", "rule", "source", "stage", "hour", "sender-domain",
-	"host", "direction", "program", "remote",
-};
-
-enum { K_BY = 1, K_SINCE, K_UNTIL };
+enum { K_BY = 1, K_MODE, K_SINCE, K_UNTIL };
 
 static const struct cli_opt opts[] = {
 	{ "by", 'b', true, K_BY },
+	{ "mode", 0, true, K_MODE },
 	{ "since", 0, true, K_SINCE },
 	{ "until", 0, true, K_UNTIL },
 	{ NULL, 0, false, 0 },
 };
 
-/* Fields picked out of each line. */
-enum { F_EVENT, F_TS, F_SOURCE, F_RULE, F_STAGE, F_CATEGORY, F_SENDER,
-    F_XCODE, F_HOST, F_DIRECTION, F_PROGRAM, F_REMOTE, F_DSN, F_COUNT };
-static const char *const fields[F_COUNT] = { "event", "ts", "source", "rule",
-    "stage", "category", "sender", "reply.xcode", "host", "direction",
-    "program", "remote.domain", "dsn" };
-
-struct slot {
-	char		*key;		/* raw (JSON-escaped) bytes, owned */
-	size_t		 len;
-	uint32_t	 hash;
-	unsigned long long count;
-};
-
 struct report {
 	struct cli	*c;
-	struct jscan_keys keys;
-	enum by		 by;
-	char		 since[32], until[32];	/* normalised, "" = none */
-	struct slot	*slot;
-	size_t		 cap, n;
-	unsigned long long total, bad, other, lines;
-	json_t		*badfiles;
-	/* the MTA log lines of the file being read */
-	struct lines_info *info;
-	struct logyear	 year;
-	bool		 year_set;
-	unsigned long long file_bad;
-	struct maillog_rec rec;
+	struct ropts	 o;
 };
 
 /* norm_time - T into "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) */
@@ -169,19 +134,33 @@ on_opt(void *ctx, int key, const char *arg)
 
 	switch (key) {
 	case K_BY:
-		for (i = 0; i < sizeof by_names / sizeof by_names[0]; i++)
-			if (strcmp(arg, by_names[i]) == 0) {
-				r->by = (enum by)i;
+		for (i = 0; i < BY_COUNT_; i++)
+			if (strcmp(arg, report_by_names[i]) == 0) {
+				r->o.by = (enum report_by)i;
 				return 0;
 			}
-		cli_usage_error(r->c, "--by must be category, xcode, rule, source, "
-		    "stage, hour, sender-domain, host, direction, program or "
-		    "remote");
+		cli_usage_error(r->c, "--by must be category, reason, "
+		    "reason-detail, text, xcode, rule, source, stage, hour, "
+		    "sender-domain, host, direction, program, remote, provider "
+		    "or mode");
 		return -1;
+	case K_MODE:
+		if (strcmp(arg, "enforce") == 0)
+			r->o.mode = RM_ENFORCE;
+		else if (strcmp(arg, "monitor") == 0)
+			r->o.mode = RM_MONITOR;
+		else if (strcmp(arg, "all") == 0)
+			r->o.mode = RM_ALL;
+		else {
+			cli_usage_error(r->c, "--mode must be enforce, monitor "
+			    "or all");
+			return -1;
+		}
+		return 0;
 	case K_SINCE:
 	case K_UNTIL:
-		if (norm_time(arg, key == K_SINCE ? r->since : r->until,
-		    sizeof r->since) < 0) {
+		if (norm_time(arg, key == K_SINCE ? r->o.since : r->o.until,
+		    sizeof r->o.since) < 0) {
 			cli_usage_error(r->c, "cannot read the time \"%s\" (write "
 			    "2026-11-29, 2026-11-29T07:00:00Z or 24h)", arg);
 			return -1;
@@ -191,428 +170,230 @@ on_opt(void *ctx, int key, const char *arg)
 	return -1;
 }
 
-static uint32_t
-hash(const char *s, size_t n)
+static int
+on_line(void *worker, unsigned file, time_t mtime, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
+	return report_line(worker, file, mtime, s, len);
 }
 
-/* count - add one to key (raw bytes) */
-static int
-count(struct report *r, const char *k, size_t n)
+/* The merged result. */
+struct result {
+	struct rcounts	 counts;
+	unsigned long long total, lines, bad;
+	json_t		*badfiles;
+};
+
+/* split - a row's key, unescaped, in its columns */
+static void
+split(const struct rslot *row, char *c1, char *c2, size_t size)
 {
-	uint32_t h = hash(k, n);
+	const char *sep = memchr(row->key, RKEY_SEP, row->len);
+	struct jspan sp = { JT_STRING, row->key, sep ? (size_t)(sep -
+	    row->key) : row->len };
+
+	jscan_unescape(&sp, c1, size);
+	c2[0] = '\0';
+	if (sep != NULL) {
+		sp.p = sep + 1;
+		sp.len = row->len - (size_t)(sep + 1 - row->key);
+		jscan_unescape(&sp, c2, size);
+	}
+}
+
+static double
+share(const struct result *res, unsigned long long n)
+{
+	return res->total ? (double)n * 100.0 / (double)res->total : 0.0;
+}
+
+/* csv_field - a CSV field, quoted */
+static void
+csv_field(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+out_json(const struct report *r, struct result *res, struct rslot *rows,
+    size_t k, json_t *files)
+{
+	enum report_by by = r->o.by;
+	const char *c2 = report_col2(by);
+	json_t *list = json_array();
+	char a[RKEY_MAX], b[RKEY_MAX];
 	size_t i;
 
-	if ((r->n + 1) * 2 > r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 64, j;
-		struct slot *ns = calloc(ncap, sizeof *ns);
+	for (i = 0; i < k; i++) {
+		json_t *row;
 
-		if (ns == NULL)
-			return -1;
-		for (j = 0; j < r->cap; j++) {
-			if (r->slot[j].key == NULL)
-				continue;
-			for (i = r->slot[j].hash & (ncap - 1); ns[i].key != NULL;
-			    i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = r->slot[j];
+		split(&rows[i], a, b, sizeof a);
+		/* "key" is what the rows are about: the text, not its reason */
+		row = json_pack("{s:o, s:I, s:f}", "key", by == BY_TEXT ?
+		    cli_json_string(b, strlen(b)) : cli_json_string(a, strlen(a)),
+		    "count", (json_int_t)rows[i].count,
+		    "share", share(res, rows[i].count));
+		if (c2 != NULL)
+			json_object_set_new(row, by == BY_TEXT ? "reason" : c2,
+			    by == BY_TEXT ? cli_json_string(a, strlen(a)) :
+			    cli_json_string(b, strlen(b)));
+		json_array_append_new(list, row);
+	}
+	cli_json_print(json_pack("{s:s, s:s, s:s?, s:s?, s:I, s:I, s:I, s:o, "
+	    "s:o, s:O}", "by", report_by_names[by],
+	    "mode", r->o.mode == RM_ENFORCE ? "enforce" :
+	    r->o.mode == RM_MONITOR ? "monitor" : "all",
+	    "since", r->o.since[0] ? r->o.since : NULL,
+	    "until", r->o.until[0] ? r->o.until : NULL,
+	    "total", (json_int_t)res->total, "lines", (json_int_t)res->lines,
+	    "bad_lines", (json_int_t)res->bad, "rows", list, "files", files,
+	    "bad_files", res->badfiles));
+}
+
+static void
+out_csv(const struct report *r, struct result *res, struct rslot *rows,
+    size_t k)
+{
+	const char *c2 = report_col2(r->o.by);
+	char a[RKEY_MAX], b[RKEY_MAX];
+	size_t i;
+
+	printf("%s,%s%scount,share\n", report_col1(r->o.by), c2 ? c2 : "",
+	    c2 ? "," : "");
+	for (i = 0; i < k; i++) {
+		split(&rows[i], a, b, sizeof a);
+		csv_field(a);
+		putchar(',');
+		if (c2 != NULL) {
+			csv_field(b);
+			putchar(',');
 		}
-		free(r->slot);
-		r->slot = ns;
-		r->cap = ncap;
+		printf("%llu,%.1f\n", rows[i].count, share(res, rows[i].count));
 	}
-	for (i = h & (r->cap - 1); r->slot[i].key != NULL; i = (i + 1) & (r->cap - 1)) {
-		if (r->slot[i].hash == h && r->slot[i].len == n &&
-		    memcmp(r->slot[i].key, k, n) == 0) {
-			r->slot[i].count++;
-			return 0;
+}
+
+/* width - the widest value of a column (at most 40) */
+static int
+width(struct rslot *rows, size_t k, const char *title, bool second)
+{
+	char a[RKEY_MAX], b[RKEY_MAX];
+	size_t i, w = strlen(title), n;
+
+	for (i = 0; i < k; i++) {
+		split(&rows[i], a, b, sizeof a);
+		if ((n = strlen(second ? b : a)) > w)
+			w = n;
+	}
+	return w > 40 ? 40 : (int)w;
+}
+
+static void
+out_text(const struct report *r, struct result *res, struct rslot *rows,
+    size_t k)
+{
+	static const char bars[] = "########################################";
+	enum report_by by = r->o.by;
+	const char *c1 = report_col1(by), *c2 = report_col2(by);
+	char a[RKEY_MAX], b[RKEY_MAX];
+	unsigned long long max = 0;
+	int w1 = width(rows, k, c1, false), w2 = 0;
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (rows[i].count > max)
+			max = rows[i].count;
+	if (by == BY_TEXT) {
+		/* the text last, whole: it is what the row is about */
+		printf("%-*s %10s %6s  %s\n", w1, c1, "count", "share", c2);
+		for (i = 0; i < k; i++) {
+			split(&rows[i], a, b, sizeof a);
+			printf("%-*.*s %10llu %5.1f%%  %s\n", w1, w1, a,
+			    rows[i].count, share(res, rows[i].count), b);
 		}
-	}
-	if ((r->slot[i].key = xstrndup(k, n)) == NULL)
-		return -1;
-	r->slot[i].len = n;
-	r->slot[i].hash = h;
-	r->slot[i].count = 1;
-	r->n++;
-	return 0;
-}
-
-/* domain_of - the lower-case domain of an address into buf */
-static size_t
-domain_of(const char *p, size_t n, char *buf, size_t size)
-{
-	size_t i, at;
-
-	if (n == 0)
-		return (size_t)snprintf(buf, size, "<>");
-	for (at = n; at > 0 && p[at - 1] != '@'; at--)
-		;
-	if (at == 0)
-		return (size_t)snprintf(buf, size, "(no domain)");
-	for (i = 0; at + i < n && i + 1 < size; i++)
-		buf[i] = (char)tolower((unsigned char)p[at + i]);
-	buf[i] = '\0';
-	return i;
-}
-
-/* key_of - the grouping key of a JSON event, in buf */
-static size_t
-key_of(const struct report *r, const struct jspan *f, char *buf, size_t size)
-{
-	const struct jspan *sp = NULL;
-	const char *none = "(none)";
-
-	switch (r->by) {
-	case BY_CATEGORY:
-		sp = &f[F_CATEGORY];
-		break;
-	case BY_XCODE:
-		sp = f[F_XCODE].type == JT_STRING ? &f[F_XCODE] : &f[F_DSN];
-		break;
-	case BY_RULE:
-		sp = &f[F_RULE];
-		none = "(no rule)";
-		break;
-	case BY_SOURCE:
-		sp = &f[F_SOURCE];
-		break;
-	case BY_STAGE:
-		sp = &f[F_STAGE];
-		break;
-	case BY_HOST:
-		sp = &f[F_HOST];
-		break;
-	case BY_DIRECTION:
-		sp = &f[F_DIRECTION];
-		none = "inbound";	/* the daemon's own events */
-		break;
-	case BY_PROGRAM:
-		sp = &f[F_PROGRAM];
-		none = "esc-milter";
-		break;
-	case BY_REMOTE:
-		sp = &f[F_REMOTE];
-		none = jscan_eq(&f[F_DIRECTION], "outbound") ? "(unknown)" :
-		    "(inbound)";
-		break;
-	case BY_HOUR:
-		if (f[F_TS].type == JT_STRING && f[F_TS].len >= 13)
-			return (size_t)snprintf(buf, size, "%.13s:00Z", f[F_TS].p);
-		return (size_t)snprintf(buf, size, "(none)");
-	case BY_SENDER_DOMAIN:
-		if (f[F_SENDER].type != JT_STRING)
-			return (size_t)snprintf(buf, size, "(none)");
-		return domain_of(f[F_SENDER].p, f[F_SENDER].len, buf, size);
-	}
-	if (sp == NULL || sp->type != JT_STRING)
-		return (size_t)snprintf(buf, size, "%s", none);
-	if (sp->len + 1 > size)
-		return (size_t)snprintf(buf, size, "%.*s", (int)size - 1, sp->p);
-	memcpy(buf, sp->p, sp->len);
-	buf[sp->len] = '\0';
-	return sp->len;
-}
-
-/* escaped - (p, n) as JSON string bytes (the form keys are kept in) */
-static size_t
-escaped(const char *p, size_t n, char *buf, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 7 < size; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
+	} else {
+		if (c2 != NULL) {
+			w2 = width(rows, k, c2, true);
+			printf("%-*s %-*s %10s %6s\n", w1, c1, w2, c2, "count",
+			    "share");
 		} else {
-			buf[o++] = (char)c;
+			printf("%-*s %10s %6s\n", w1, c1, "count", "share");
+		}
+		for (i = 0; i < k; i++) {
+			int bar = (int)((rows[i].count * 40 + max - 1) / max);
+
+			split(&rows[i], a, b, sizeof a);
+			printf("%-*.*s ", w1, w1, a);
+			if (c2 != NULL)
+				printf("%-*.*s ", w2, w2, b);
+			printf("%10llu %5.1f%%  %.*s\n", rows[i].count,
+			    share(res, rows[i].count), bar, bars);
 		}
 	}
-	buf[o] = '\0';
-	return o;
-}
-
-/* rec_key - the grouping key of recipient i of a maillog record */
-static size_t
-rec_key(const struct report *r, const struct logline *ll, unsigned i,
-    char *buf, size_t size)
-{
-	const struct maillog_rec *m = &r->rec;
-	char cx[XCODE_STRLEN], tmp[512], ts[40];
-	const char *x;
-	struct xcode xc;
-	size_t n;
-
-	switch (r->by) {
-	case BY_CATEGORY:
-		x = maillog_class_xcode(m, cx, sizeof cx);
-		return (size_t)snprintf(buf, size, "%s", x[0] &&
-		    xcode_parse(x, strlen(x), 0, &xc, NULL) ?
-		    category_name(category_of(xc.subject)) : "unknown");
-	case BY_XCODE:
-		x = maillog_class_xcode(m, cx, sizeof cx);
-		return (size_t)snprintf(buf, size, "%s", x[0] ? x : "(none)");
-	case BY_RULE:
-		return (size_t)snprintf(buf, size, "(no rule)");
-	case BY_SOURCE:
-		return (size_t)snprintf(buf, size, "%s",
-		    maillog_source_name(m->source));
-	case BY_STAGE:
-		return (size_t)snprintf(buf, size, "%s", m->stage ? m->stage :
-		    "(none)");
-	case BY_HOUR:
-		if (!ll->has_time)
-			return (size_t)snprintf(buf, size, "(none)");
-		logline_ts(ll->ms, ts, sizeof ts);
-		return (size_t)snprintf(buf, size, "%.13s:00Z", ts);
-	case BY_SENDER_DOMAIN:
-		if (m->sender.p == NULL)
-			return (size_t)snprintf(buf, size, "(none)");
-		n = domain_of(m->sender.p, m->sender.n, tmp, sizeof tmp);
-		return escaped(tmp, n, buf, size);
-	case BY_HOST:
-		if (ll->host == NULL)
-			return (size_t)snprintf(buf, size, "(none)");
-		return escaped(ll->host, ll->hostlen, buf, size);
-	case BY_DIRECTION:
-		return (size_t)snprintf(buf, size, "%s",
-		    maillog_direction_name(m->direction));
-	case BY_PROGRAM:
-		return escaped(m->program.p, m->program.n, buf, size);
-	case BY_REMOTE:
-		if (m->direction != MLD_OUTBOUND)
-			return (size_t)snprintf(buf, size, "(inbound)");
-		if ((n = maillog_remote_domain(m, i, tmp, sizeof tmp)) == 0)
-			return (size_t)snprintf(buf, size, "(unknown)");
-		return escaped(tmp, n, buf, size);
-	}
-	return 0;
-}
-
-/* in_window - ts (24 bytes, UTC) against --since and --until */
-static bool
-in_window(const struct report *r, const char *ts, size_t len)
-{
-	if (r->since[0] && (len < 24 || memcmp(ts, r->since, 24) < 0))
-		return false;
-	if (r->until[0] && (len < 24 || memcmp(ts, r->until, 24) >= 0))
-		return false;
-	return true;
-}
-
-/* json_line - one event line */
-static int
-json_line(struct report *r, const char *s, size_t len)
-{
-	struct jspan f[F_COUNT];
-	char key[512];
-	size_t kl;
-
-	if (jscan_object(s, len, &r->keys, f) < 0) {
-		r->file_bad++;
-		return 0;
-	}
-	if (!jscan_eq(&f[F_EVENT], "reply")) {
-		r->other++;
-		return 0;
-	}
-	if ((r->since[0] || r->until[0]) && (f[F_TS].type != JT_STRING ||
-	    !in_window(r, f[F_TS].p, f[F_TS].len)))
-		return 0;
-	kl = key_of(r, f, key, sizeof key);
-	r->total++;
-	return count(r, key, kl);
-}
-
-/* log_line - one line of an MTA's log */
-static int
-log_line(struct report *r, const char *s, size_t len)
-{
-	struct logline ll;
-	char key[1024], ts[40];
-	unsigned i, n;
-
-	if (!logline_parse(s, len, &r->year, &ll)) {
-		r->file_bad++;
-		return 0;
-	}
-	switch (maillog_parse(&ll, MLM_AUTO, &r->rec)) {
-	case ML_DAMAGED:
-		r->file_bad++;
-		return 0;
-	case ML_NOT_MTA:
-	case ML_NOTHING:
-		r->other++;
-		return 0;
-	case ML_EVENT:
-		break;
-	}
-	if (r->since[0] || r->until[0]) {
-		if (!ll.has_time)
-			return 0;
-		logline_ts(ll.ms, ts, sizeof ts);
-		if (!in_window(r, ts, strlen(ts)))
-			return 0;
-	}
-	n = r->rec.nrcpt > 0 ? r->rec.nrcpt : 1;
-	for (i = 0; i < n; i++) {
-		r->total++;
-		if (count(r, key, rec_key(r, &ll, i, key, sizeof key)) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* on_line - one line of a log: an event, or an MTA's log line */
-static int
-on_line(void *arg, const char *s, size_t len, unsigned long no)
-{
-	struct report *r = arg;
-
-	(void)no;
-	if (!r->year_set) {
-		logyear_init(&r->year, r->info->mtime);
-		r->year_set = true;
-	}
-	while (len > 0 && s[len - 1] == ' ')
-		len--;
-	if (len == 0)
-		return 0;
-	r->lines++;
-	return s[0] == '{' ? json_line(r, s, len) : log_line(r, s, len);
-}
-
-/* read_log - all lines of one (possibly gzipped) log */
-static int
-read_log(struct report *r, const char *path)
-{
-	struct lines_info info;
-	int rc;
-
-	r->info = &info;
-	r->year_set = false;
-	r->file_bad = 0;
-	rc = lines_read(r->c, path, on_line, r, &info);
-	r->file_bad += info.toolong;
-	r->lines += info.toolong;
-	r->bad += r->file_bad;
-	if (r->file_bad > 0)
-		json_array_append_new(r->badfiles, json_pack("{s:o, s:I}", "file",
-		    cli_json_string(path, strlen(path)),
-		    "bad_lines", (json_int_t)r->file_bad));
-	return rc;
-}
-
-static int
-by_count(const void *a, const void *b)
-{
-	const struct slot *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->key, y->key);
-}
-
-static int
-by_key(const void *a, const void *b)
-{
-	return strcmp(((const struct slot *)a)->key, ((const struct slot *)b)->key);
+	printf("%-*s %*s%10llu %5.1f%%\n", w1, "total", c2 && by != BY_TEXT ?
+	    w2 + 1 : 0, "", res->total, res->total ? 100.0 : 0.0);
+	if (res->bad > 0)
+		fprintf(stderr, "esc report: %llu line%s not understood (neither "
+		    "events nor MTA log lines) skipped\n", res->bad,
+		    res->bad == 1 ? "" : "s");
 }
 
 /* output - rows sorted by count (by time for hours) */
-static void
-output(struct report *r, json_t *files)
+static int
+output(const struct report *r, struct result *res, json_t *files)
 {
-	struct slot *rows = calloc(r->n ? r->n : 1, sizeof *rows);
-	size_t i, k = 0, width = strlen(by_names[r->by]);
-	unsigned long long max = 0;
-	char key[1024];
+	struct rslot *rows;
+	size_t k;
 
-	for (i = 0; i < r->cap; i++)
-		if (r->slot[i].key != NULL)
-			rows[k++] = r->slot[i];
-	qsort(rows, k, sizeof *rows, r->by == BY_HOUR ? by_key : by_count);
-	for (i = 0; i < k; i++) {
-		struct jspan sp = { JT_STRING, rows[i].key, rows[i].len };
-
-		/* keys are JSON-escaped bytes; show them decoded */
-		jscan_unescape(&sp, key, sizeof key);
-		if (strlen(key) > width)
-			width = strlen(key);
-		if (rows[i].count > max)
-			max = rows[i].count;
+	rows = rcounts_rows(&res->counts, r->o.by == BY_HOUR, &k);
+	if (rows == NULL && res->counts.n > 0) {
+		cli_error(r->c, "%s", strerror(ENOMEM));
+		json_decref(files);
+		return -1;
 	}
-	if (width > 40)
-		width = 40;
 	if (r->c->format == FMT_JSON) {
-		json_t *list = json_array();
-
-		for (i = 0; i < k; i++) {
-			struct jspan sp = { JT_STRING, rows[i].key, rows[i].len };
-			size_t kl = jscan_unescape(&sp, key, sizeof key);
-
-			json_array_append_new(list, json_pack("{s:o, s:I, s:f}",
-			    "key", cli_json_string(key, kl),
-			    "count", (json_int_t)rows[i].count,
-			    "share", r->total ? (double)rows[i].count * 100.0 /
-			    (double)r->total : 0.0));
-		}
-		cli_json_print(json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I, s:o, "
-		    "s:o, s:O}", "by", by_names[r->by],
-		    "since", r->since[0] ? r->since : NULL,
-		    "until", r->until[0] ? r->until : NULL,
-		    "total", (json_int_t)r->total, "lines", (json_int_t)r->lines,
-		    "bad_lines", (json_int_t)r->bad, "rows", list, "files", files,
-		    "bad_files", r->badfiles));
-	} else if (r->c->format == FMT_CSV) {
-		printf("%s,count,share\n", by_names[r->by]);
-		for (i = 0; i < k; i++) {
-			struct jspan sp = { JT_STRING, rows[i].key, rows[i].len };
-			const char *q;
-
-			jscan_unescape(&sp, key, sizeof key);
-			putchar('"');
-			for (q = key; *q; q++) {
-				if (*q == '"')
-					putchar('"');
-				putchar(*q);
-			}
-			printf("\",%llu,%.1f\n", rows[i].count, r->total ?
-			    (double)rows[i].count * 100.0 / (double)r->total : 0.0);
-		}
+		out_json(r, res, rows, k, files);
 	} else {
-		printf("%-*s %10s %6s\n", (int)width, by_names[r->by], "count",
-		    "share");
-		for (i = 0; i < k; i++) {
-			struct jspan sp = { JT_STRING, rows[i].key, rows[i].len };
-			double share = r->total ? (double)rows[i].count * 100.0 /
-			    (double)r->total : 0.0;
-			int bar = max ? (int)((rows[i].count * 40 + max - 1) / max) : 0;
-
-			jscan_unescape(&sp, key, sizeof key);
-			printf("%-*.*s %10llu %5.1f%%  %.*s\n", (int)width,
-			    (int)width, key, rows[i].count, share, bar,
-			    "########################################");
-		}
-		printf("%-*s %10llu %5.1f%%\n", (int)width, "total", r->total,
-		    r->total ? 100.0 : 0.0);
-		if (r->bad > 0)
-			fprintf(stderr, "esc report: %llu line%s not understood "
-			    "(neither events nor MTA log lines) skipped\n", r->bad,
-			    r->bad == 1 ? "" : "s");
+		if (r->c->format == FMT_CSV)
+			out_csv(r, res, rows, k);
+		else
+			out_text(r, res, rows, k);
 		json_decref(files);
 	}
 	free(rows);
+	return 0;
+}
+
+/* merge - the workers' counts into one result */
+static int
+merge(struct rworker *w, unsigned nw, struct blocks_file *f, unsigned nf,
+    struct result *res)
+{
+	unsigned i, j;
+
+	for (i = 0; i < nw; i++) {
+		if (rcounts_merge(&res->counts, &w[i].counts) < 0)
+			return -1;
+		res->total += w[i].total;
+		res->lines += w[i].lines;
+	}
+	for (j = 0; j < nf; j++) {
+		unsigned long long bad = f[j].toolong;
+
+		for (i = 0; i < nw; i++)
+			bad += w[i].bad[j];
+		res->lines += f[j].toolong;
+		res->bad += bad;
+		if (bad > 0)
+			json_array_append_new(res->badfiles, json_pack("{s:o, s:I}",
+			    "file", cli_json_string(f[j].path, strlen(f[j].path)),
+			    "bad_lines", (json_int_t)bad));
+	}
+	return 0;
 }
 
 /* cmd_report - entry point */
@@ -620,29 +401,67 @@ int
 cmd_report(struct cli *c, int argc, char **argv)
 {
 	struct report r;
-	json_t *files;
-	int n, i, rc = 0;
-	size_t k;
+	struct result res;
+	struct blocks_file *files = NULL;
+	struct rworker *w = NULL;
+	void **wp = NULL;
+	unsigned nw = blocks_threads(), i;
+	json_t *names;
+	int n, rc = 0, br;
 
 	memset(&r, 0, sizeof r);
+	memset(&res, 0, sizeof res);
 	r.c = c;
 	if ((n = cli_parse(c, argc, argv, opts, on_opt, &r, usage)) < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
 	if (n == 0)
 		return cli_usage_error(c, "give the event logs to read (- for "
 		    "standard input)");
-	jscan_keys(&r.keys, fields, F_COUNT);
-	r.badfiles = json_array();
-	files = json_array();
-	for (i = 0; i < n; i++) {
-		json_array_append_new(files, cli_json_string(argv[i], strlen(argv[i])));
-		if (read_log(&r, argv[i]) < 0)
-			rc = EXIT_USAGE;
+	if ((r.o.tab = cli_tables(c)) == NULL)
+		return EXIT_USAGE;
+	report_keys(&r.o.keys);
+	files = calloc((size_t)n, sizeof *files);
+	w = calloc(nw, sizeof *w);
+	wp = calloc(nw, sizeof *wp);
+	names = json_array();
+	res.badfiles = json_array();
+	for (i = 0; w != NULL && i < nw; i++) {
+		w[i].o = &r.o;
+		if ((w[i].bad = calloc((size_t)n, sizeof *w[i].bad)) == NULL)
+			break;
+		wp[i] = &w[i];
 	}
-	output(&r, files);
-	for (k = 0; k < r.cap; k++)
-		free(r.slot[k].key);
-	free(r.slot);
-	json_decref(r.badfiles);
+	if (files == NULL || w == NULL || wp == NULL || i < nw) {
+		cli_error(c, "%s", strerror(ENOMEM));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < (unsigned)n; i++) {
+		files[i].path = argv[i];
+		json_array_append_new(names, cli_json_string(argv[i],
+		    strlen(argv[i])));
+	}
+	br = blocks_read(c, files, (unsigned)n, wp, nw, on_line);
+	if (br == -2 || merge(w, nw, files, (unsigned)n, &res) < 0) {
+		cli_error(c, "%s", strerror(ENOMEM));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (br < 0)
+		rc = EXIT_USAGE;
+	if (output(&r, &res, names) < 0)
+		rc = EXIT_USAGE;
+	names = NULL;
+out:
+	json_decref(names);
+	for (i = 0; w != NULL && i < nw; i++) {
+		rcounts_free(&w[i].counts);
+		free(w[i].bad);
+	}
+	rcounts_free(&res.counts);
+	json_decref(res.badfiles);
+	free(w);
+	free(wp);
+	free(files);
 	return rc;
 }

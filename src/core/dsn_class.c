@@ -350,6 +350,7 @@ dsn_reason(const struct tables *tab, const struct dsn *d,
 	struct reply_head h;
 	struct dsn_hint *hint = malloc(sizeof *hint);
 	char prog[DSN_WORD_MAX], code[16], xc[XCODE_STRLEN], *flat = NULL;
+	bool from_notice = false;
 	size_t tl;
 
 	memset(&in, 0, sizeof in);
@@ -357,8 +358,10 @@ dsn_reason(const struct tables *tab, const struct dsn *d,
 	if (hint != NULL) {
 		dsn_notice_hint(d, r, hint);
 		in.stage = hint->stage;
-		if (t[0] == '\0' && hint->reply[0] != '\0')
+		if (t[0] == '\0' && hint->reply[0] != '\0') {
 			t = hint->reply;
+			from_notice = true;
+		}
 	}
 	if ((semi = strchr(t, ';')) != NULL && t != (hint ? hint->reply : NULL)) {
 		ty = t;
@@ -397,7 +400,14 @@ dsn_reason(const struct tables *tab, const struct dsn *d,
 		/* the remote server said only a basic code: Status: is the
 		   reporting MTA's rendering of it, and the text says more */
 		in.xcode_weak = c->diag_code != 0;
+		/* a message that expired says why it kept failing: that
+		   is what is to be done something about */
+		if (from_notice && c->code.subject == 4 && c->code.detail == 7)
+			in.xcode_weak = true;
 	}
+	/* a delivery to a program ("|/usr/bin/procmail") */
+	if (in.program == NULL && dsn_recipient(r)[0] == '|')
+		in.program = "pipe";
 	flat = flatten(t, in.code);
 	if (flat != NULL)
 		t = flat;

@@ -206,6 +206,7 @@ reasons_classify(const struct reasons *t, const struct registry *reg,
 	pcre2_match_data *md = NULL;
 	struct code c;
 	size_t i, words;
+	int pass;
 
 	memset(&c, 0, sizeof c);
 	if (in->xcode != NULL && in->xcode[0] != '\0' &&
@@ -229,10 +230,14 @@ reasons_classify(const struct reasons *t, const struct registry *reg,
 			    (unsigned)t->nrows);
 			md = match_data();
 		}
+		/* a weak code lets the rows with a text go first: the
+		   rows of its code alone come after them */
+		for (pass = in->xcode_weak && c.has ? 0 : 1; pass < 2; pass++)
 		for (i = 0; i < t->nrows; i++) {
 			const struct row *r = &t->rows[i];
 
 			if (!(bits[i / 64] & ((uint64_t)1 << (i % 64))) ||
+			    (pass == 0 && r->re == NULL) ||
 			    !code_ok(r, &c) || !where_ok(r, in) ||
 			    !text_ok(t, r, in, md))
 				continue;

@@ -62,8 +62,9 @@ static const struct reason_info vocab[R_COUNT] = {
 	    "the sending IP address or domain has a poor reputation",
 	    RS_SENDER, 7, RSUP_NEVER },
 	[R_SECURITYERROR] = { "securityerror",
-	    "another security problem: authentication required, credentials, "
-	    "encryption", RS_SENDER, 7, RSUP_NEVER },
+	    "refused on security grounds without a more specific reason: "
+	    "not authorized (X.7.1 alone), authentication required, "
+	    "credentials, encryption", RS_SENDER, 7, RSUP_NEVER },
 	[R_SPAMDETECTED] = { "spamdetected",
 	    "the message was judged to be spam", RS_SENDER, 7, RSUP_NEVER },
 	[R_VIRUSDETECTED] = { "virusdetected",

@@ -22,6 +22,27 @@ skip_no_shared() {
 	ok 0 "# SKIP $1 is not here: the shared corpus is not part of the repository (set ESC_SHARED_DIR to the directory holding corpus/ and registry/)"
 }
 
+# maillog_corpus DIR - the real logs of $SHARED/corpus/maillogs as DIR/c.N.log
+# (the plain logs, the Postfix test suites' expected lines composed into
+# log lines by maillog_oracle.py, and the postfix-logsums log); prints N.
+# The corpus must be there (test it first).
+maillog_corpus() {
+	local corpus=$SHARED/corpus/maillogs n=0 f m
+	while IFS= read -r f; do
+		cp "$corpus/$f" "$1/c.$n.log"
+		n=$((n + 1))
+	done < <(cd "$corpus" && find . -type f \( -name '*.log' -o -name log -o \
+	    -name data \) ! -name '*messages.log' | sort)
+	for m in postfix-grok-patterns/messages logwatch/postfix-TD-messages \
+	    postfix-source/test-ref-messages postfix-parser/index-messages; do
+		"${PYTHON:-python3}" "$top_srcdir/tests/cli/maillog_oracle.py" \
+		    compose "$corpus/$m.log" "$corpus/$m.tsv" > "$1/c.$n.log"
+		n=$((n + 1))
+	done
+	xz -dc "$corpus/postfix-logsums/mail.log.xz" > "$1/c.$n.log"
+	echo $((n + 1))
+}
+
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" = 0 ]; then

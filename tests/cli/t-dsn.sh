@@ -17,7 +17,7 @@ gmail.eml: missing@gmail.example action=failed status=5.1.1 class=5 category=add
 multi.eml: gone@example.com action=failed status=5.1.1 class=5 category=addressing registered=yes reason=userunknown detail=virtual_mailbox_maps findings=none
 multi.eml: full@example.com action=delayed status=4.2.2 class=4 category=mailbox registered=yes reason=mailboxfull findings=none
 multi.eml: ok@example.com action=delivered status=2.0.0 class=2 category=other registered=yes reason=delivered findings=none
-multi.eml: spf@example.com action=failed status=5.7.1 class=5 category=security registered=yes reason=authfailure findings=status-mismatch
+multi.eml: spf@example.com action=failed status=5.7.1 class=5 category=security registered=yes reason=authfailure detail=SPF findings=status-mismatch
     warning: status-mismatch: the Diagnostic-Code's reply carries 5.7.23 but Status: says 5.7.1: the reporting MTA did not pass on the remote server's code (did you mean 5.7.23?)
 global.eml: 用户@例子.example action=failed status=5.6.7 class=5 category=content registered=yes reason=contenterror findings=none
 base64.eml: quota@example.com action=failed status=5.2.2 class=5 category=mailbox registered=yes reason=mailboxfull findings=none

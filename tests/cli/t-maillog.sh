@@ -129,21 +129,7 @@ if [ ! -d "$corpus" ]; then
 	done_testing
 	exit
 fi
-files=()
-while IFS= read -r f; do files+=("$f"); done < <(cd "$corpus" &&
-    find . -type f \( -name '*.log' -o -name log -o -name data \) ! -name '*messages.log' | sort)
-n=0
-for f in "${files[@]}"; do
-	cp "$corpus/$f" "$T/c.$n.log"
-	n=$((n + 1))
-done
-for m in postfix-grok-patterns/messages logwatch/postfix-TD-messages \
-    postfix-source/test-ref-messages postfix-parser/index-messages; do
-	"$PY" "$ORACLE" compose "$corpus/$m.log" "$corpus/$m.tsv" > "$T/c.$n.log"
-	n=$((n + 1))
-done
-xz -dc "$corpus/postfix-logsums/mail.log.xz" > "$T/c.$n.log"
-n=$((n + 1))
+n=$(maillog_corpus "$T")
 bad=0
 diffs=0
 checked=0

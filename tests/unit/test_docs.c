@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "finding.h"
+#include "reason.h"
 #include "rule.h"
 #include "tap.h"
 
@@ -39,6 +40,7 @@ main(void)
 	char *man8 = slurp("docs/esc-milter.8.in");
 	char *man1 = slurp("docs/esc.1.in");
 	char *sample = slurp("conf/esc-milter.conf");
+	char *reasons = slurp("docs/reasons.md");
 	const char *const *k;
 	static const char *const metrics[] = {
 		"esc_milter_replies_total", "esc_milter_replies_by_xcode_total",
@@ -54,7 +56,8 @@ main(void)
 	char word[128];
 	unsigned i;
 
-	if (conf5 == NULL || man8 == NULL || man1 == NULL || sample == NULL)
+	if (conf5 == NULL || man8 == NULL || man1 == NULL || sample == NULL ||
+	    reasons == NULL)
 		skip_all("documentation sources not found (set top_srcdir)");
 	for (k = conf_setting_names(); *k != NULL; k++) {
 		snprintf(word, sizeof word, "Cm %s", *k);
@@ -79,6 +82,17 @@ main(void)
 	}
 	for (i = 0; metrics[i] != NULL; i++)
 		ok(strstr(man8, metrics[i]) != NULL, "esc-milter(8) lists %s", metrics[i]);
+	for (i = 0; i < R_COUNT; i++) {
+		const struct reason_info *ri = reason_info((enum reason)i);
+
+		snprintf(word, sizeof word, "| `%s` | %s |", ri->name,
+		    reason_side_name(ri->side));
+		ok(strstr(reasons, word) != NULL, "docs/reasons.md documents "
+		    "reason %s", ri->name);
+		ok(strstr(reasons, ri->meaning) != NULL, "docs/reasons.md has "
+		    "the meaning of %s", ri->name);
+	}
+	free(reasons);
 	free(conf5);
 	free(man8);
 	free(man1);

@@ -165,7 +165,12 @@ static const struct {
 	    "address rejected: User unknown in local recipient table",
 	    "userunknown", "local_recipient_maps", -1 },
 	{ RD_INBOUND, "smtpd", NULL, "554 5.7.1 <bar.duno.com[192.0.2.7]>: Client "
-	    "host rejected: Access denied", "rejected", "", -1 },
+	    "host rejected: Access denied", "blocked", "", -1 },
+	{ RD_INBOUND, "smtpd", NULL, "554 5.7.1 <reject@ok.example>: Recipient "
+	    "address rejected: Access denied", "filtered", "", -1 },
+	{ RD_INBOUND, "smtpd", NULL, "554 5.7.1 <unk[192.0.2.8]>: Unverified Client "
+	    "host rejected: Access denied", "requireptr",
+	    "reject_unknown_client_hostname", -1 },
 	{ RD_INBOUND, "smtpd", NULL, "550 5.5.3 <DATA>: Data command rejected: "
 	    "Multi-recipient bounce", "rejected",
 	    "reject_multi_recipient_bounce", -1 },
@@ -220,7 +225,7 @@ static const struct {
 	{ RD_DSN, "x-postfix", NULL, "4.4.1 connect to mx.example.net[192.0.2.7]:25: "
 	    "Connection timed out", "expired", "retries ran out", -1 },
 	{ RD_DSN, "x-unix", NULL, "5.0.0 procmail: Couldn't create \"/var/mail/x\"",
-	    "mailererror", "", -1 },
+	    "mailererror", "procmail", -1 },
 	/* the registry first: a specific code decides over the text */
 	{ RD_INBOUND, "smtpd", NULL, "550 5.7.26 blocked using zen.spamhaus.org",
 	    "authfailure", "", -1 },
