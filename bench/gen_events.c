@@ -20,17 +20,17 @@ int
 main(int argc, char **argv)
 {
 	static const struct {
-		const char *xcode, *code, *category, *text;
+		const char *xcode, *code, *category, *text, *reason, *rdetail;
 		int cls, subject, detail;
 	} codes[] = {
-		{ "5.7.1", "550", "security", "Delivery not authorized", 5, 7, 1 },
-		{ "5.7.23", "550", "security", "SPF validation failed", 5, 7, 23 },
-		{ "5.7.27", "550", "security", "Sender address has null MX", 5, 7, 27 },
-		{ "5.1.1", "550", "addressing", "User unknown", 5, 1, 1 },
-		{ "5.1.10", "556", "addressing", "Recipient address has null MX", 5, 1, 10 },
-		{ "4.2.2", "452", "mailbox", "Mailbox full", 4, 2, 2 },
-		{ "5.3.4", "552", "mail-system", "Message too big", 5, 3, 4 },
-		{ "4.7.25", "450", "security", "Reverse DNS failed", 4, 7, 25 },
+		{ "5.7.1", "550", "security", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked", "\"zen.spamhaus.org\"", 5, 7, 1 },
+		{ "5.7.23", "550", "security", "SPF validation failed", "authfailure", "\"SPF\"", 5, 7, 23 },
+		{ "5.7.27", "550", "security", "Sender address has null MX", "rejected", "null", 5, 7, 27 },
+		{ "5.1.1", "550", "addressing", "User unknown", "userunknown", "null", 5, 1, 1 },
+		{ "5.1.10", "556", "addressing", "Recipient address has null MX", "notaccept", "null", 5, 1, 10 },
+		{ "4.2.2", "452", "mailbox", "Mailbox full", "mailboxfull", "null", 4, 2, 2 },
+		{ "5.3.4", "552", "mail-system", "Message too big", "mesgtoobig", "null", 5, 3, 4 },
+		{ "4.7.25", "450", "security", "Reverse DNS failed", "requireptr", "\"reject_unknown_client_hostname\"", 4, 7, 25 },
 	};
 	static const char *const rules[] = { "spf-fail", "nullmx-sender", "big",
 	    "rdns-missing", "blocklist" };
@@ -67,7 +67,8 @@ main(int argc, char **argv)
 		    "\"recipient\":\"rcpt%u@dest.example\",\"reply\":{\"code\":\"%s\","
 		    "\"xcode\":\"%s\",\"text\":\"%s\"},\"class\":%d,\"subject\":%d,"
 		    "\"detail\":%d,\"category\":\"%s\",\"registered\":true,"
-		    "\"registry_text\":\"%s\",\"findings\":[]}\n",
+		    "\"registry_text\":\"%s\",\"reason\":\"%s\",\"reason_detail\":%s,"
+		    "\"inferred\":false,\"findings\":[]}\n",
 		    28 + h / 24, h % 24, rnd(60), rnd(60), rnd(1000), hosts[rnd(3)],
 		    rnd(65536), (unsigned)i, rnd(2) ? "\"4F1A2B3C\"" : "null",
 		    mta ? "mta" : "milter", codes[c].cls == 4 ? "tempfail" : "reject",
@@ -76,7 +77,7 @@ main(int argc, char **argv)
 		    rnd(250), rnd(100), rnd(1000), domains[rnd(5)], rnd(1000),
 		    codes[c].code, codes[c].xcode, codes[c].text, codes[c].cls,
 		    codes[c].subject, codes[c].detail, codes[c].category,
-		    codes[c].text);
+		    codes[c].text, codes[c].reason, codes[c].rdetail);
 	}
 	return 0;
 }

@@ -363,7 +363,9 @@ blocks_read(struct cli *c, struct blocks_file *files, unsigned nfiles,
 unsigned
 blocks_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *e = getenv("ESC_THREADS");
+	long n = e != NULL && *e != '\0' ? atol(e) :
+	    sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }

@@ -19,6 +19,13 @@ struct scratch {
 	size_t	 used, size;
 };
 
+/* need - the scratch bytes of a span of n bytes */
+static size_t
+need(size_t n)
+{
+	return (n < PART_MAX - 1 ? n : PART_MAX - 1) + 1;
+}
+
 /* dup - span as a string in the scratch buffer; NULL for an absent span */
 static const char *
 dup(struct scratch *sc, struct ml_span v)
@@ -72,7 +79,7 @@ maillog_event(const struct tables *t, const struct maillog_rec *r,
     unsigned long line, struct reply_class *rcp)
 {
 	struct reply_class rcl, *rc = rcp != NULL ? rcp : &rcl;
-	struct scratch sc = { NULL, 0, 16 * PART_MAX };
+	struct scratch sc = { NULL, 0, 0 };
 	struct event_common ec;
 	struct reply_event re;
 	struct reply_log lg;
@@ -83,6 +90,11 @@ maillog_event(const struct tables *t, const struct maillog_rec *r,
 	    (struct ml_span){ NULL, 0 };
 	json_t *ev;
 
+	/* room for the spans copied below, not more: most lines are short */
+	sc.size = need(ll->hostlen) + need(r->queue_id.n) + need(r->client_ip.n) +
+	    need(r->client_name.n) + need(r->helo.n) + need(r->sender.n) +
+	    need(rcpt.n) + need(r->program.n) + need(r->remote_name.n) +
+	    need(r->remote_ip.n) + need(r->dsn.n);
 	if ((sc.buf = malloc(sc.size)) == NULL)
 		return NULL;
 	memset(&ec, 0, sizeof ec);

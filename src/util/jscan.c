@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "jscan.h"
@@ -26,7 +27,7 @@ static const unsigned char special[256] = {
 	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
 };
 
-static void
+static inline void
 ws(struct scan *sc)
 {
 	while (sc->pos < sc->len) {
@@ -36,6 +37,41 @@ ws(struct scan *sc)
 			return;
 		sc->pos++;
 	}
+}
+
+/*
+ * plain8 - how many of the 8 bytes at p are plain (not special), found
+ * a word at a time: a byte is special when its high bit is set, when it
+ * is below 0x20, or when it is '"' or '\\'.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+static inline unsigned
+plain8(const char *p)
+{
+	uint64_t w, q, b, lo;
+
+	memcpy(&w, p, 8);
+	q = w ^ (ONES * '"');
+	b = w ^ (ONES * '\\');
+	lo = (w - ONES * 0x20) | (q - ONES) | (b - ONES);
+	/* a high bit in lo & ~w marks a control, '"' or '\\' in a byte
+	   below 0x80; w's own high bits mark the rest */
+	lo = (lo & ~w & HIGHS) | (w & HIGHS);
+	if (lo == 0)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (unsigned)__builtin_ctzll(lo) / 8;
+#else
+	{
+		unsigned i;
+
+		for (i = 0; i < 8 && !special[(unsigned char)p[i]]; i++)
+			;
+		return i;
+	}
+#endif
 }
 
 static bool
@@ -53,9 +89,19 @@ string(struct scan *sc, struct jspan *sp)
 	size_t i = sc->pos + 1, start = i, n = sc->len;
 
 	for (;;) {
-		/* Fast path: plain ASCII. */
-		while (i < n && !special[(unsigned char)s[i]])
-			i++;
+		/* Fast path: plain ASCII, a word at a time. */
+		for (;;) {
+			unsigned k;
+
+			if (i + 8 > n) {
+				while (i < n && !special[(unsigned char)s[i]])
+					i++;
+				break;
+			}
+			i += (k = plain8(s + i));
+			if (k < 8)
+				break;
+		}
 		if (i >= n)
 			return -1;
 		if (s[i] == '"')
@@ -152,10 +198,14 @@ wanted(const struct scan *sc, const char *outer, size_t olen, const char *k,
     size_t klen)
 {
 	const struct jscan_keys *ks = sc->keys;
+	uint32_t m;
 	unsigned i;
 
-	for (i = 0; i < ks->n; i++) {
-		if (ks->k[i].nlen != klen || ks->k[i].name[0] != k[0])
+	if (klen >= JSCAN_KEY_LENS)
+		return -1;
+	for (m = ks->bylen[klen]; m != 0; m &= m - 1) {
+		i = (unsigned)__builtin_ctz(m);
+		if (ks->k[i].name[0] != k[0])
 			continue;
 		if ((outer == NULL) != (ks->k[i].outer == NULL))
 			continue;
@@ -183,6 +233,10 @@ jscan_keys(struct jscan_keys *ks, const char *const *keys, unsigned n)
 		ks->k[i].name = dot ? dot + 1 : keys[i];
 		ks->k[i].nlen = strlen(ks->k[i].name);
 	}
+	memset(ks->bylen, 0, sizeof ks->bylen);
+	for (i = 0; i < ks->n; i++)
+		if (ks->k[i].nlen < JSCAN_KEY_LENS)
+			ks->bylen[ks->k[i].nlen] |= (uint32_t)1 << i;
 }
 
 /* enter - at '{' or '[': 0 when it closes at once, 1 when members

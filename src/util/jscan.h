@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum jtype {
 	JT_NONE = 0,	/* key absent */
@@ -34,9 +35,12 @@ struct jspan {
 #define JSCAN_MAX_DEPTH	64
 #define JSCAN_MAX_KEYS	32
 
+#define JSCAN_KEY_LENS	64	/* wanted names are shorter than this */
+
 /* The wanted keys, prepared once by jscan_keys(). */
 struct jscan_keys {
 	unsigned	 n;
+	uint32_t	 bylen[JSCAN_KEY_LENS];	/* the keys of each name length */
 	struct {
 		const char	*outer;		/* NULL for a top-level key */
 		size_t		 olen;

@@ -82,6 +82,18 @@ if command -v jq >/dev/null && [ -x "${top_builddir}/bench/gen_events" ]; then
 	a=$("$ESC" report --format csv --by xcode "$T/gen.json" 2>/dev/null | tail -n +2 | tr -d '"' | cut -d, -f1,2 | sort)
 	b=$(jq -R -r 'fromjson? | select(.event == "reply" and .mode != "monitor") | .reply.xcode' "$T/gen.json" | sort | uniq -c | awk '{print $2 "," $1}' | sort)
 	is "$a" "$b" "20000 generated lines: the same counts as jq"
+	one=$(ESC_THREADS=1 "$ESC" report --by hour --format csv "$T/gen.json" 2>/dev/null)
+	four=$(ESC_THREADS=4 "$ESC" report --by hour --format csv "$T/gen.json" 2>/dev/null)
+	is "$four" "$one" "four reading threads count what one counts (blocks of whole lines)"
+	# a line over 4 MB between two blocks' worth of lines; CRLF; no final newline
+	{ head -5000 "$T/gen.json"; head -c 5000000 /dev/zero | tr '\0' 'x'; echo;
+	  sed -n '5001,10000p' "$T/gen.json" | sed 's/$/\r/'; tail -1 "$T/gen.json" | tr -d '\n'; } > "$T/mixed.json"
+	a=$(ESC_THREADS=1 "$ESC" report --format json "$T/mixed.json" | jq -c '[.total, .lines, .bad_lines]')
+	b=$(head -10000 "$T/gen.json" > "$T/g10k.json"; tail -1 "$T/gen.json" >> "$T/g10k.json"
+	    "$ESC" report --format json "$T/g10k.json" | jq -c '[.total, .lines + 1, .bad_lines + 1]')
+	is "$a" "$b" "a 5 MB line skipped and counted bad, CRLF lines and a last line without a newline read"
+	is "$(ESC_THREADS=3 "$ESC" report --format json "$T/mixed.json" | jq -c '[.total, .lines, .bad_lines]')" "$a" \
+	    "the same with three threads"
 else
 	ok 0 "# SKIP bench/gen_events not built"
 fi
