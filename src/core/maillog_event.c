@@ -56,7 +56,9 @@ maillog_classify(const struct tables *t, const struct maillog_rec *r,
 	prog[r->program.p ? n : 0] = '\0';
 	memset(&in, 0, sizeof in);
 	in.dir = r->direction == MLD_OUTBOUND ? RD_OUTBOUND : RD_INBOUND;
-	in.program = prog;
+	/* a milter's reply, whichever MTA program logged it (cleanup at the
+	   end of the message): not that program's own checks */
+	in.program = r->source == MLS_MILTER ? "milter" : prog;
 	in.stage = r->stage;
 	if (r->direction == MLD_OUTBOUND && r->remote_name.p != NULL)
 		in.provider = provider_of_host(t, r->remote_name.p,

@@ -116,7 +116,8 @@ stats_reply(struct stats *s, enum stats_source src, enum stats_dir dir,
 		INC(s->xcode[src][ci - 1][rc->subject][rc->detail]);
 	else
 		INC(s->xcode_other[src]);
-	if ((unsigned)rc->reason < R_COUNT)
+	/* why mail was refused: monitor replies refused nothing */
+	if ((unsigned)rc->reason < R_COUNT && mode == MODE_ENFORCE)
 		INC(s->reason[src][dir][rc->reason]);
 	if ((unsigned)stage < STAGE_COUNT)
 		INC(s->stage[src][stage]);

@@ -204,6 +204,12 @@ got=$(api query 'sum by (direction) (esc_milter_replies_total{mode="enforce"})' 
     jq -r '.data.result[] | "\(.metric.direction)=\(.value[1])"' | sort | tr '\n' ' ')
 is "$got" "$want_dir" "Prometheus: sum by (direction) = the events (our refused mail is outbound)"
 is "$(value 'sum(esc_milter_replies_by_xcode_total{xcode="5.1.1"})')" 3 "Prometheus: three 5.1.1 by code"
+want_reason=$(cat "$T"/mx?/events.json | jq -r "$sel | .reason" | sort | uniq -c | awk '{print $2 "=" $1}' | sort | tr '\n' ' ')
+got=$(api query 'sum by (reason) (esc_milter_replies_by_reason_total)' |
+    jq -r '.data.result[] | "\(.metric.reason)=\(.value[1])"' | sort | tr '\n' ' ')
+is "$got" "$want_reason" "Prometheus: sum by (reason) = the events' reasons"
+is "$(value 'sum(esc_milter_replies_by_reason_total{direction="outbound",reason="badreputation"})')" 1 \
+    "Prometheus: our mail deferred with Gmail's 4.7.28 is badreputation, outbound"
 is "$(value 'sum(esc_milter_dsn_total)')" 1 "Prometheus: the DSN"
 is "$(value 'count(esc_milter_build_info)')" 2 "Prometheus: build info from both"
 

@@ -109,6 +109,7 @@ main(void)
 	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"mta\",direction=\"inbound\",reason=\"userunknown\"} 40000\n") != NULL, "by reason");
 	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"remote\",direction=\"outbound\",reason=\"blocked\"} 1\n") != NULL, "by reason, outbound");
 	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"mta\",direction=\"inbound\",reason=\"undefined\"} 1\n") != NULL, "nothing known: undefined");
+	ok(strstr(buf, "reason=\"authfailure\"") == NULL, "a monitor reply refused nothing: not counted by reason");
 	ok(strstr(buf, "esc_milter_replies_total{source=\"remote\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"1\",category=\"addressing\",direction=\"outbound\"} 1\n") != NULL,
 	    "an inferred subject is counted in its category");
 	ok(strstr(buf, "esc_milter_replies_by_xcode_total{source=\"remote\",xcode=\"other\"} 1\n") != NULL,
