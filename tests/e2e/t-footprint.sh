@@ -151,7 +151,7 @@ like "$t" '^\. 550 5\.7\.23 SPF check failed for src\.example$' "a header rule: 
 is "$(grep -c '^\. 250 2\.0\.0 Ok: queued as QID' "$T/transcript.6")" 2 "the monitored message and the DSN delivered"
 is "$(cat "$T/transcript.2")" "$t" "milter_protocol = 2: the client sees exactly the same"
 like "$(cat "$T/headers.6")" 'X-ESC-Monitor: rule=watch; reply="550 5\.7\.1 Would refuse"' "the monitor header is added"
-like "$(cat "$T/headers.6")" 'X-ESC-DSN: 5\.1\.1; action=failed; category=addressing; registered=yes; rcpt=<gone@example\.net>' \
+like "$(cat "$T/headers.6")" 'X-ESC-DSN: 5\.1\.1; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<gone@example\.net>' \
     "the DSN header is added"
 is "$(cat "$T/headers.2")" "$(cat "$T/headers.6")" "milter_protocol = 2: the same headers"
 is "$(jq -r '[.event, .source // "", .stage // "", .rule // ""] | join(" ")' "$T/events.6" | tr '\n' '|')" \

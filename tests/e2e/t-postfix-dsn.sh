@@ -63,22 +63,22 @@ like "$out" '^\. 250 2\.0\.0 Ok: queued' "messages for the remote accepted"
 wait_for 30 sh -c "grep -l 'X-ESC-DSN' $T/sink/* 2>/dev/null | xargs -r grep -l 'bounce-1@src.example' | grep -q ."
 bounce=$(grep -l 'bounce-1@src.example' "$T"/sink/* | xargs grep -l '^X-ESC-DSN' | head -1 | xargs -r cat)
 is "$(printf '%s\n' "$bounce" | grep '^X-ESC-DSN:' | sort)" \
-"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@remote.example>
-X-ESC-DSN: 5.7.23; action=failed; category=security; registered=yes; rcpt=<spf@remote.example>" \
+"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<gone@remote.example>
+X-ESC-DSN: 5.7.23; action=failed; category=security; registered=yes; reason=authfailure; rcpt=<spf@remote.example>" \
     "Postfix's own bounce: one header per failed recipient, none for the delivered one"
 like "$bounce" 'report-type=delivery-status' "it is Postfix's multipart/report"
 
 printf '%s\n' "$bounce" > "$T/postfix-bounce.eml"
 run "$ESC" dsn "$T/postfix-bounce.eml"
 is "$(printf '%s\n' "$out" | sed "s|^$T/||")" \
-"postfix-bounce.eml: gone@remote.example action=failed status=5.1.1 class=5 category=addressing registered=yes findings=none
-postfix-bounce.eml: spf@remote.example action=failed status=5.7.23 class=5 category=security registered=yes findings=none" \
+"postfix-bounce.eml: gone@remote.example action=failed status=5.1.1 class=5 category=addressing registered=yes reason=userunknown findings=none
+postfix-bounce.eml: spf@remote.example action=failed status=5.7.23 class=5 category=security registered=yes reason=authfailure detail=SPF findings=none" \
     "esc dsn on Postfix's bounce: the same classification"
 
 wait_for 30 sh -c "grep -l 'delay-1@src.example' $T/sink/* 2>/dev/null | xargs -r grep -l 'action=delayed' | grep -q ."
 delayed=$(grep -l 'delay-1@src.example' "$T"/sink/* | xargs grep -l 'action=delayed' | head -1 | xargs -r cat)
 is "$(printf '%s\n' "$delayed" | grep '^X-ESC-DSN:')" \
-    "X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; rcpt=<full@remote.example>" \
+    "X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; reason=mailboxfull; rcpt=<full@remote.example>" \
     "Postfix's delay warning: the delayed recipient annotated"
 
 # --- DSNs of other providers over SMTP -------------------------------------
@@ -92,18 +92,18 @@ wait_for 20 sh -c "grep -l 'RESOLVER.ADR' $T/sink/* 2>/dev/null | grep -q ."
 wait_for 20 sh -c "grep -l 'NoSuchUser' $T/sink/* 2>/dev/null | grep -q ."
 wait_for 20 sh -c "grep -l 'Content-Transfer-Encoding: Quoted-Printable' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'Four recipients' | grep '^X-ESC-DSN:')" \
-"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@example.com>
-X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; rcpt=<full@example.com>
-X-ESC-DSN: 5.7.1; action=failed; category=security; registered=yes; rcpt=<spf@example.com>" \
+"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<gone@example.com>
+X-ESC-DSN: 4.2.2; action=delayed; category=mailbox; registered=yes; reason=mailboxfull; rcpt=<full@example.com>
+X-ESC-DSN: 5.7.1; action=failed; category=security; registered=yes; reason=authfailure; rcpt=<spf@example.com>" \
     "multi-recipient DSN: failed and delayed annotated in order, delivered not"
 is "$(sunk 'RESOLVER.ADR' | grep '^X-ESC-DSN:')" \
-    "X-ESC-DSN: 5.1.10; action=failed; category=addressing; registered=yes; rcpt=<nobody@contoso.example>" \
+    "X-ESC-DSN: 5.1.10; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<nobody@contoso.example>" \
     "Exchange-style DSN"
 is "$(sunk 'NoSuchUser' | grep '^X-ESC-DSN:')" \
-    "X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<missing@gmail.example>" \
+    "X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<missing@gmail.example>" \
     "Gmail-style DSN"
 is "$(sunk 'Content-Transfer-Encoding: Quoted-Printable' | grep '^X-ESC-DSN:')" \
-    "X-ESC-DSN: 5.7.26; action=failed; category=security; registered=yes; rcpt=<blocked@example.com>" \
+    "X-ESC-DSN: 5.7.26; action=failed; category=security; registered=yes; reason=authfailure; rcpt=<blocked@example.com>" \
     "quoted-printable status part decoded"
 
 # --- forged headers, and what is not a DSN ----------------------------------

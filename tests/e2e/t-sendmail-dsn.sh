@@ -42,8 +42,8 @@ like "$(cat "$T/sendmail-bounce.eml")" 'Reporting-MTA: dns; mx\.test\.example' "
 
 run "$ESC" dsn "$T/sendmail-bounce.eml"
 is "$(printf '%s\n' "$out" | sed "s|^$T/||")" \
-"sendmail-bounce.eml: gone@remote.example action=failed status=5.1.1 class=5 category=addressing registered=yes findings=none
-sendmail-bounce.eml: quota@remote.example action=failed status=5.2.2 class=5 category=mailbox registered=yes findings=none" \
+"sendmail-bounce.eml: gone@remote.example action=failed status=5.1.1 class=5 category=addressing registered=yes reason=userunknown findings=none
+sendmail-bounce.eml: quota@remote.example action=failed status=5.2.2 class=5 category=mailbox registered=yes reason=mailboxfull findings=none" \
     "esc dsn classifies Sendmail's DSN"
 is "$rc" 0 "exit status 0"
 
@@ -56,8 +56,8 @@ out=$({
 like "$out" '^\. 250 2\.0\.0 Ok: queued' "Sendmail's DSN accepted by Postfix"
 wait_for 20 sh -c "grep -l 'postmaster@dest.example' $T/sink/* 2>/dev/null | grep -q ."
 is "$(sunk 'postmaster@dest.example' | grep '^X-ESC-DSN:')" \
-"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; rcpt=<gone@remote.example>
-X-ESC-DSN: 5.2.2; action=failed; category=mailbox; registered=yes; rcpt=<quota@remote.example>" \
+"X-ESC-DSN: 5.1.1; action=failed; category=addressing; registered=yes; reason=userunknown; rcpt=<gone@remote.example>
+X-ESC-DSN: 5.2.2; action=failed; category=mailbox; registered=yes; reason=mailboxfull; rcpt=<quota@remote.example>" \
     "annotated by esc-milter"
 is "$(events 'select(.event=="dsn") | .recipient' | tr '\n' ' ')" \
     '"gone@remote.example" "quota@remote.example" ' "two dsn events"
