@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench_maillog.sh - esc report (by category, and by reason with every
-# line classified) and esc maillog on a Postfix log of a million lines,
+# line classified), esc maillog and esc suppress on a Postfix log of a
+# million lines,
 # against pflogsumm (Debian: pflogsumm) on the same file: the time of
 # each (median of 3 runs), and what each counted (rejected, deferred,
 # bounced, held, discarded) next to the truth the generator knows
@@ -56,13 +57,17 @@ run() {
 	printf '  %-34s %8ss\n' "esc report --by reason-detail" "$tr"
 	tm=$(med3 "$ESC" maillog "$log")
 	printf '  %-34s %8ss   (every event written as JSON)\n' "esc maillog" "$tm"
+	ts=$(med3 "$ESC" suppress "$log")
+	printf '  %-34s %8ss   (%s addresses suppressed)\n' "esc suppress" "$ts" \
+	    "$("$ESC" suppress --format json "$log" | jq .count)"
 	ec=$(esc_counts "$log")
 	if command -v pflogsumm > /dev/null; then
 		tp=$(med3 pflogsumm "$log")
-		printf '  %-34s %8ss   esc report is %.0f times faster (%.0f by reason, esc maillog %.0f)\n' \
+		printf '  %-34s %8ss   esc report is %.0f times faster (%.0f by reason, esc maillog %.0f, esc suppress %.0f)\n' \
 		    "pflogsumm" "$tp" "$(awk -v a="$tp" -v b="$te" 'BEGIN { print a / b }')" \
 		    "$(awk -v a="$tp" -v b="$tr" 'BEGIN { print a / b }')" \
-		    "$(awk -v a="$tp" -v b="$tm" 'BEGIN { print a / b }')"
+		    "$(awk -v a="$tp" -v b="$tm" 'BEGIN { print a / b }')" \
+		    "$(awk -v a="$tp" -v b="$ts" 'BEGIN { print a / b }')"
 		pc=$(pfl_counts "$log")
 	fi
 	printf '  %-12s %9s %9s %9s %9s %9s\n' "" rejected deferred bounced held discarded

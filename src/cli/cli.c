@@ -79,6 +79,63 @@ find_opt(const struct cli_opt *tab, const char *name, size_t len, char sh)
 }
 
 /* common - apply a common option */
+
+/* The output formats beyond text and json, and the commands that have them. */
+static const struct {
+	const char	*name;
+	enum out_format	 fmt;
+	const char	*cmds;		/* " cmd cmd " */
+} formats[] = {
+	{ "text", FMT_TEXT, NULL },
+	{ "json", FMT_JSON, NULL },
+	{ "csv", FMT_CSV, " report suppress " },
+	{ "sarif", FMT_SARIF, " lint " },
+	{ "tsv", FMT_TSV, " reasons " },
+	{ "postfix", FMT_POSTFIX, " suppress " },
+};
+
+/* has_format - does this command write format i? */
+static bool
+has_format(const struct cli *c, unsigned i)
+{
+	char word[64];
+
+	if (formats[i].cmds == NULL)
+		return true;
+	if (c->cmd == NULL)
+		return false;
+	snprintf(word, sizeof word, " %s ", c->cmd);
+	return strstr(formats[i].cmds, word) != NULL;
+}
+
+/* set_format - --format NAME, or a usage error naming the choices */
+static int
+set_format(struct cli *c, const char *arg)
+{
+	char choices[128] = "";
+	unsigned i, n = 0, k = 0;
+
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		if (!has_format(c, i))
+			continue;
+		if (strcmp(arg, formats[i].name) == 0) {
+			c->format = formats[i].fmt;
+			return 0;
+		}
+		n++;
+	}
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		if (!has_format(c, i))
+			continue;
+		k++;
+		snprintf(choices + strlen(choices), sizeof choices -
+		    strlen(choices), "%s%s", k == 1 ? "" : k == n ? " or " :
+		    ", ", formats[i].name);
+	}
+	cli_usage_error(c, "--format must be %s, not \"%s\"", choices, arg);
+	return -1;
+}
+
 static int
 common(struct cli *c, int key, const char *arg, const char *usage)
 {
@@ -93,28 +150,7 @@ common(struct cli *c, int key, const char *arg, const char *usage)
 		c->providers_path = str_caseeq(arg, "builtin") ? NULL : arg;
 		return 0;
 	case K_FORMAT:
-		if (strcmp(arg, "text") == 0)
-			c->format = FMT_TEXT;
-		else if (strcmp(arg, "json") == 0)
-			c->format = FMT_JSON;
-		else if (strcmp(arg, "csv") == 0 && c->cmd &&
-		    strcmp(c->cmd, "report") == 0)
-			c->format = FMT_CSV;
-		else if (strcmp(arg, "sarif") == 0 && c->cmd &&
-		    strcmp(c->cmd, "lint") == 0)
-			c->format = FMT_SARIF;
-		else if (strcmp(arg, "tsv") == 0 && c->cmd &&
-		    strcmp(c->cmd, "reasons") == 0)
-			c->format = FMT_TSV;
-		else {
-			cli_usage_error(c, "--format must be text or json%s, "
-			    "not \"%s\"", c->cmd && strcmp(c->cmd, "report") == 0 ?
-			    " or csv" : c->cmd && strcmp(c->cmd, "lint") == 0 ?
-			    " or sarif" : c->cmd && strcmp(c->cmd, "reasons") == 0 ?
-			    " or tsv" : "", arg);
-			return -1;
-		}
-		return 0;
+		return set_format(c, arg);
 	case K_STRICT:
 		c->strict = true;
 		return 0;

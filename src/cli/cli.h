@@ -30,6 +30,7 @@ enum out_format {
 	FMT_SARIF,	/* esc lint only */
 	FMT_TSV,	/* esc reasons only */
 	FMT_HTML,	/* esc report only */
+	FMT_POSTFIX,	/* esc suppress only: an access table */
 };
 
 struct cli {
@@ -121,5 +122,6 @@ int	cmd_report(struct cli *, int argc, char **argv);
 int	cmd_dsn(struct cli *, int argc, char **argv);
 int	cmd_maillog(struct cli *, int argc, char **argv);
 int	cmd_reasons(struct cli *, int argc, char **argv);
+int	cmd_suppress(struct cli *, int argc, char **argv);
 
 #endif

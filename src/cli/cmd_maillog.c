@@ -131,6 +131,7 @@ line(void *arg, const char *s, size_t len, unsigned long no)
 		r->other++;
 		return 0;
 	case ML_NOTHING:
+	case ML_DELIVERED:
 		r->nothing++;
 		return 0;
 	case ML_DAMAGED:

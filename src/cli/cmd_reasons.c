@@ -1,8 +1,9 @@
 /*
  * cmd_reasons.c - `esc reasons [--format text|json|tsv]`: the reason
  * vocabulary (name, whose problem, category, what a suppression list
- * does, meaning) and the table in force, row by row; --format tsv writes
- * the table in its own format, the place to start a replacement from.
+ * does, meaning), the mailbox providers known, and the table in force,
+ * row by row; --format tsv writes the table in its own format, the place
+ * to start a replacement from.
  */
 #include "config.h"
 
@@ -77,8 +78,19 @@ rows_json(const struct reasons *t)
 	return a;
 }
 
+static json_t *
+providers_json(const struct providers *p)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; p != NULL && i < providers_count(p); i++)
+		json_array_append_new(a, json_string(providers_name(p, i)));
+	return a;
+}
+
 static void
-print_text(const struct reasons *t)
+print_text(const struct reasons *t, const struct providers *p)
 {
 	struct reason_row r;
 	unsigned i;
@@ -94,7 +106,11 @@ print_text(const struct reasons *t)
 		    category_name(category_of((unsigned)ri->subject)),
 		    reason_suppress_name(ri->suppress), ri->meaning);
 	}
-	printf("\ntable: %s, %zu rows; the first that matches decides\n",
+	printf("\nproviders (the provider= of the table, the provider label "
+	    "of the metrics):");
+	for (i = 0; p != NULL && i < providers_count(p); i++)
+		printf(" %s", providers_name(p, i));
+	printf("\n\ntable: %s, %zu rows; the first that matches decides\n",
 	    reasons_name(t), reasons_rows(t));
 	for (k = 0; k < reasons_rows(t); k++) {
 		reasons_row(t, k, &r);
@@ -109,21 +125,22 @@ int
 cmd_reasons(struct cli *c, int argc, char **argv)
 {
 	const struct reasons *t;
+	const struct tables *tab;
 	int n;
 
 	if ((n = cli_parse(c, argc, argv, NULL, NULL, NULL, usage)) < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
 	if (n > 0)
 		return cli_usage_error(c, "esc reasons takes no operands");
-	if ((t = cli_reasons(c)) == NULL)
+	if ((t = cli_reasons(c)) == NULL || (tab = cli_tables(c)) == NULL)
 		return EXIT_USAGE;
 	if (c->format == FMT_TSV)
 		print_tsv(t);
 	else if (c->format == FMT_JSON)
-		cli_json_print(json_pack("{s:s, s:o, s:o}", "table",
+		cli_json_print(json_pack("{s:s, s:o, s:o, s:o}", "table",
 		    reasons_name(t), "vocabulary", vocabulary_json(), "rows",
-		    rows_json(t)));
+		    rows_json(t), "providers", providers_json(tab->providers)));
 	else
-		print_text(t);
+		print_text(t, tab->providers);
 	return 0;
 }

@@ -422,6 +422,7 @@ log_line(struct rworker *w, unsigned file, const char *s, size_t len)
 		return 0;
 	case ML_NOT_MTA:
 	case ML_NOTHING:
+	case ML_DELIVERED:
 		w->other++;
 		return 0;
 	case ML_EVENT:

@@ -201,6 +201,8 @@ finish(struct builder *b)
 		conf_error(b, file ? file : c->path, line, "registry", "cannot load the registry: %s%s%s",
 		    err.file[0] ? err.file : "", err.file[0] ? ": " : "", err.text);
 	}
+	/* the tables' patterns JIT-compiled as the rules' are */
+	reasons_jit(c->set.regex_jit);
 	if (c->set.reasons == NULL) {
 		c->tab.reasons = reasons_builtin();
 	} else {

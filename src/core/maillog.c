@@ -140,11 +140,20 @@ enum ml_result
 maillog_parse(const struct logline *ll, enum maillog_mta filter,
     struct maillog_rec *r)
 {
+	return maillog_parse_ex(ll, filter, 0, r);
+}
+
+/* maillog_parse_ex - see maillog.h */
+enum ml_result
+maillog_parse_ex(const struct logline *ll, enum maillog_mta filter,
+    unsigned flags, struct maillog_rec *r)
+{
 	const char *s = ll->msg, *slash;
 	size_t n = ll->msglen;
 	enum ml_result res;
 
 	r->nrcpt = 0;
+	r->want_delivered = (flags & MLF_DELIVERED) != 0;
 	r->monitor = false;
 	r->stage = NULL;
 	r->has_reply = false;

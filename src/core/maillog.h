@@ -44,7 +44,9 @@
 #include "xcode.h"
 
 enum maillog_mta { MLM_AUTO, MLM_POSTFIX, MLM_SENDMAIL };
-enum ml_result { ML_NOT_MTA, ML_NOTHING, ML_EVENT, ML_DAMAGED };
+enum ml_result { ML_NOT_MTA, ML_NOTHING, ML_EVENT, ML_DAMAGED,
+	ML_DELIVERED	/* with MLF_DELIVERED: a recipient took the message */
+};
 enum ml_action { MLA_REJECT, MLA_TEMPFAIL, MLA_DISCARD, MLA_HOLD };
 enum ml_source { MLS_MTA, MLS_MILTER, MLS_REMOTE };
 enum ml_direction { MLD_INBOUND, MLD_OUTBOUND };
@@ -64,6 +66,7 @@ struct maillog_rec {
 	struct ml_span	 queue_id;	/* absent for NOQUEUE */
 	enum ml_action	 action;
 	enum ml_source	 source;
+	bool		 want_delivered;	/* set by maillog_parse_ex() */
 	bool		 monitor;	/* Postfix's warn_if_reject: logged as
 					   reject_warning, nothing refused */
 	enum ml_direction direction;
@@ -85,6 +88,16 @@ struct maillog_rec {
 /* maillog_parse - one line's message; filter keeps one MTA's lines */
 enum ml_result maillog_parse(const struct logline *, enum maillog_mta filter,
 	    struct maillog_rec *);
+
+/*
+ * maillog_parse_ex - the same; with MLF_DELIVERED a successful delivery
+ * (Postfix's status=sent, Sendmail's stat=Sent or a 2.x.x dsn=) is
+ * ML_DELIVERED: its recipients, queue id, remote and dsn are filled in,
+ * nothing else.  Without it such a line is ML_NOTHING.
+ */
+#define MLF_DELIVERED	0x01
+enum ml_result maillog_parse_ex(const struct logline *,
+	    enum maillog_mta filter, unsigned flags, struct maillog_rec *);
 
 /* maillog_is_mta - is prog Postfix's or Sendmail's (per filter)? */
 bool	maillog_is_mta(const char *prog, size_t len, enum maillog_mta filter,

@@ -285,14 +285,18 @@ postfix_delivery(const char *s, size_t n, struct maillog_rec *r)
 {
 	const char *st = rfind(s, n, LIT(", status=")), *end = s + n, *p;
 	struct ml_span v;
+	bool sent = false;
 
 	if (st == NULL)
 		return ML_NOTHING;
+
 	p = st + 9;
 	if (prefix(p, (size_t)(end - p), LIT("bounced")))
 		r->action = MLA_REJECT, p += 7;
 	else if (prefix(p, (size_t)(end - p), LIT("deferred")))
 		r->action = MLA_TEMPFAIL, p += 8;
+	else if (r->want_delivered && prefix(p, (size_t)(end - p), LIT("sent")))
+		sent = true, p += 4;
 	else
 		return ML_NOTHING;	/* sent, undeliverable, SOFTBOUNCE, ... */
 	if (p < end && *p != ' ')
@@ -312,6 +316,8 @@ postfix_delivery(const char *s, size_t n, struct maillog_rec *r)
 	if ((p = find(s, (size_t)(st - s) + 1, LIT("dsn="))) != NULL &&
 	    (p == s || p[-1] == ' '))
 		ml_value(p + 4, (size_t)(st - p - 4 + 1), &r->dsn);
+	if (sent)
+		return ML_DELIVERED;
 	p = st + 9;
 	while (p < end && *p != ' ')
 		p++;

@@ -181,12 +181,21 @@ ml_sendmail(const char *s, size_t n, struct maillog_rec *r)
 		/* 8.17 logs the remote server's reply in reply=, up to stat= */
 		if (sm_field(s, n, "reply=", &reply))
 			reply.n = (size_t)(v.p - 7 - reply.p);
-		if (has_dsn) {
-			if (r->dsn.p[0] == '2')
+		if ((has_dsn && r->dsn.p[0] == '2') || (!has_dsn &&
+		    prefix(v.p, v.n, LIT("Sent")))) {
+			if (!r->want_delivered)
 				return ML_NOTHING;
+			sm_recipients(to, r);
+			r->direction = MLD_OUTBOUND;
+			if (sm_field(s, n, "relay=", &rel) &&
+			    memchr(rel.p, '[', rel.n))
+				sm_relay(rel.p, rel.n, &r->remote_name,
+				    &r->remote_ip);
+			return ML_DELIVERED;
+		}
+		if (has_dsn) {
 			r->action = r->dsn.p[0] == '4' ? MLA_TEMPFAIL : MLA_REJECT;
-		} else if (prefix(v.p, v.n, LIT("Sent")) ||
-		    prefix(v.p, v.n, LIT("queued"))) {
+		} else if (prefix(v.p, v.n, LIT("queued"))) {
 			return ML_NOTHING;
 		} else {
 			r->action = prefix(v.p, v.n, LIT("Deferred")) ?

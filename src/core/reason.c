@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,22 @@ extern const size_t reasons_builtin_text_len;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t md_key;
 static bool md_key_ok;
+
+static atomic_bool jit_off;
+
+/* reasons_jit - see reason.h */
+void
+reasons_jit(bool on)
+{
+	atomic_store(&jit_off, !on);
+}
+
+/* reasons_jit_on - see reason_int.h */
+bool
+reasons_jit_on(void)
+{
+	return !atomic_load(&jit_off);
+}
 
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static struct reasons *builtin;

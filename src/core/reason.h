@@ -136,6 +136,13 @@ struct reasons *reasons_load(const char *name, const char *buf, size_t len,
 /* reasons_load_file - the same from a file; NULL, diags say why */
 struct reasons *reasons_load_file(const char *path, struct diag_list *diags);
 
+/*
+ * reasons_jit - compile the patterns of the tables loaded from now on
+ * with PCRE2's JIT (the default) or not (regex_jit = no: valgrind cannot
+ * follow JIT code).  The built-in table is built on first use.
+ */
+void	reasons_jit(bool on);
+
 /* reasons_builtin - the table built from reasons.tsv; NULL on ENOMEM */
 const struct reasons *reasons_builtin(void);
 

@@ -51,4 +51,7 @@ struct reasons {
 	pcre2_match_context *mctx;
 };
 
+/* reasons_jit_on - what reasons_jit() last said */
+bool	reasons_jit_on(void);
+
 #endif

@@ -295,7 +295,16 @@ text(struct loader *l, struct row *r, size_t idx)
 		bad(l, "bad pattern in the text column: %s", m);
 		return false;
 	}
-	r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
+	/* JIT as regex_jit says; never for a UTF pattern that does not cope
+	   with invalid UTF itself (pcre2_jit_match() does not check) */
+	{
+		uint32_t opts = 0;
+
+		(void)pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &opts);
+		r->jit = reasons_jit_on() && (!(opts & PCRE2_UTF) ||
+		    (opts & PCRE2_MATCH_INVALID_UTF)) &&
+		    pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
+	}
 	if ((k = keyword(r->text_src, kw, sizeof kw)) >= KEYWORD_MIN) {
 		if (kwset_add(l->t->kw, kw, k, (unsigned)idx) < 0)
 			return false;

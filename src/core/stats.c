@@ -27,6 +27,13 @@ struct rule_slot {
 	counter		 n[2];		/* by mode */
 };
 
+/* A provider's refusals of our mail, by reason; its name is written once,
+   before the slot is published (nprov, release), and never changes. */
+struct prov_slot {
+	char		 name[PROVIDER_NAME_MAX];
+	counter		 n[R_COUNT];
+};
+
 struct stats {
 	time_t		 started;
 	counter		 replies[SRC_COUNT][2][2][2][NCLS][NSUBJ];
@@ -49,6 +56,8 @@ struct stats {
 	pthread_mutex_t	 lock;				/* rule slots */
 	struct rule_slot rules[STATS_MAX_RULES + 1];	/* last = "other" */
 	unsigned	 nrules;
+	struct prov_slot prov[STATS_MAX_PROVIDERS + 1];	/* last = "other" */
+	atomic_uint	 nprov;
 };
 
 static const char *const src_names[SRC_COUNT] = { "milter", "mta",
@@ -79,6 +88,7 @@ stats_new(void)
 	s->started = time(NULL);
 	pthread_mutex_init(&s->lock, NULL);
 	s->rules[STATS_MAX_RULES].name = other_name;
+	memcpy(s->prov[STATS_MAX_PROVIDERS].name, "other", 6);
 	return s;
 }
 
@@ -102,6 +112,36 @@ subj_index(int subject)
 	return subject >= 0 && subject <= 7 ? (unsigned)subject : 8;
 }
 
+/* provider_slot - the slot of a provider's name, made on first sight;
+   "other" for no provider or when the slots are full */
+static unsigned
+provider_slot(struct stats *s, const char *name)
+{
+	unsigned i, n;
+
+	if (name == NULL || strlen(name) >= PROVIDER_NAME_MAX)
+		return STATS_MAX_PROVIDERS;
+	n = atomic_load_explicit(&s->nprov, memory_order_acquire);
+	for (i = 0; i < n; i++)
+		if (strcmp(s->prov[i].name, name) == 0)
+			return i;
+	pthread_mutex_lock(&s->lock);
+	n = atomic_load_explicit(&s->nprov, memory_order_relaxed);
+	for (i = 0; i < n && strcmp(s->prov[i].name, name) != 0; i++)
+		;
+	if (i == n) {
+		if (n < STATS_MAX_PROVIDERS) {
+			strcpy(s->prov[n].name, name);
+			atomic_store_explicit(&s->nprov, n + 1,
+			    memory_order_release);
+		} else {
+			i = STATS_MAX_PROVIDERS;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return i;
+}
+
 /* stats_reply - one rejection */
 void
 stats_reply(struct stats *s, enum stats_source src, enum stats_dir dir,
@@ -117,8 +157,12 @@ stats_reply(struct stats *s, enum stats_source src, enum stats_dir dir,
 	else
 		INC(s->xcode_other[src]);
 	/* why mail was refused: monitor replies refused nothing */
-	if ((unsigned)rc->reason < R_COUNT && mode == MODE_ENFORCE)
+	if ((unsigned)rc->reason < R_COUNT && mode == MODE_ENFORCE) {
 		INC(s->reason[src][dir][rc->reason]);
+		/* who refuses our mail, and why */
+		if (dir == SDIR_OUTBOUND)
+			INC(s->prov[provider_slot(s, rc->provider)].n[rc->reason]);
+	}
 	if ((unsigned)stage < STAGE_COUNT)
 		INC(s->stage[src][stage]);
 }
@@ -276,7 +320,7 @@ struct family {
 };
 
 enum {
-	F_REPLIES, F_XCODE, F_REASON, F_STAGE, F_RULES, F_DSN, F_DSN_REASON,
+	F_REPLIES, F_XCODE, F_REASON, F_PROVIDER, F_STAGE, F_RULES, F_DSN, F_DSN_REASON,
 	F_VIOLATIONS, F_DROPPED,
 	F_CUT, F_RELOADS, F_CONNECTIONS, F_SESSIONS, F_MESSAGES, F_INTERNAL,
 	F_DNS, F_ML_LINES, F_ML_OFFSET, F_ML_PENDING, F_START, F_COUNT
@@ -292,6 +336,10 @@ static const struct family families[F_COUNT] = {
 	{ "esc_milter_replies_by_reason_total", "counter",
 	    "Rejections by reason (esc reasons lists the vocabulary).",
 	    "by_reason", SJ_LIST },
+	{ "esc_milter_replies_by_provider_total", "counter",
+	    "Refusals and deferrals of our mail by the remote's mailbox "
+	    "provider (the provider table's names, other) and reason.",
+	    "by_provider", SJ_LIST },
 	{ "esc_milter_replies_by_stage_total", "counter",
 	    "Rejections by SMTP stage.", "stages", SJ_LIST },
 	{ "esc_milter_rule_matches_total", "counter",
@@ -428,6 +476,17 @@ walk(struct stats *s, visit_fn fn, void *arg)
 			emit(fn, arg, F_REASON, n, "source", src_names[a],
 			    "direction", dir_names[w], "reason",
 			    reason_name((enum reason)k), NULL);
+	fn(arg, F_PROVIDER, NULL);
+	nr = atomic_load_explicit(&s->nprov, memory_order_acquire);
+	for (a = 0; a <= STATS_MAX_PROVIDERS; a++) {
+		if (a == nr)
+			a = STATS_MAX_PROVIDERS;
+		for (k = 0; k < R_COUNT; k++)
+			if ((n = GET(s->prov[a].n[k])) > 0)
+				emit(fn, arg, F_PROVIDER, n, "provider",
+				    s->prov[a].name, "reason",
+				    reason_name((enum reason)k), NULL);
+	}
 	fn(arg, F_STAGE, NULL);
 	for (a = 0; a < SRC_COUNT; a++)
 		for (k = 1; k < STAGE_COUNT; k++)

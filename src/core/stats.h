@@ -1,16 +1,20 @@
 /*
  * stats.h - counters since start, per source x direction x action x mode
- * x class x subject, per enhanced code, per reason, per rule, per stage,
+ * x class x subject, per enhanced code, per reason, per provider and
+ * reason (our mail refused), per rule, per stage,
  * per DSN class/subject and reason; violations; dropped events; reloads
  * (SPEC section 3, "Statistics"); the lines of the MTA's log the
  * follower read.
  *
  * Counting is lock-free (C11 atomics, relaxed) and allocation-free, so it
  * is safe on every callback path.  Only stats_rule_slot() takes a mutex; it
- * is called when a configuration is activated, never per message.
+ * is called when a configuration is activated, never per message; a
+ * provider's slot is made under the same mutex the first time the
+ * provider refuses our mail, and found without it after that.
  * Label values have bounded cardinality: codes outside the fixed table or
  * not registered count as xcode="other", rules beyond STATS_MAX_RULES as
- * rule="other".
+ * rule="other", providers beyond STATS_MAX_PROVIDERS (or none) as
+ * provider="other".
  */
 #ifndef ESC_STATS_H
 #define ESC_STATS_H
@@ -21,12 +25,14 @@
 #include <jansson.h>
 
 #include "finding.h"
+#include "provider.h"
 #include "reason.h"
 #include "replyclass.h"
 #include "rule.h"
 #include "stage.h"
 
 #define STATS_MAX_RULES		4096
+#define STATS_MAX_PROVIDERS	PROVIDERS_MAX	/* a provider table's names */
 
 enum stats_source { SRC_MILTER, SRC_MTA, SRC_OTHER_MILTER, SRC_REMOTE,
     SRC_COUNT };

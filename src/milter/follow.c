@@ -204,6 +204,7 @@ line(const struct config *cfg, const char *s, size_t n)
 		stats_maillog_line(rt_stats(), SML_OTHER);
 		return;
 	case ML_NOTHING:
+	case ML_DELIVERED:
 		stats_maillog_line(rt_stats(), SML_NOTHING);
 		return;
 	case ML_DAMAGED:

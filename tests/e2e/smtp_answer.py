@@ -7,6 +7,13 @@ would answer our mail: 250 to everything, except at the end of DATA
     a recipient starting "rate"        421-4.7.28 ... (two lines), then it
                                        closes the connection
     a recipient starting "nouser"      550 5.1.1 at RCPT
+    a recipient starting "full"        452-4.2.2 at RCPT, as Gmail defers
+                                       for a full mailbox
+    a recipient starting "s3150"       550 5.7.1 at RCPT, as Outlook.com
+                                       refuses a listed network (S3150)
+    a recipient starting "tss04"       421 4.7.0 [TSS04] at RCPT, as
+                                       Yahoo defers for volume or
+                                       complaints
     a message containing "proxy-spam"  554 5.7.0 at the end of DATA, as
                                        amavis answers a before-queue
                                        content filter's client (smtpd)
@@ -42,6 +49,17 @@ def serve(c):
             addr = cmd.split(":", 1)[1].strip(" <>").lower()
             if addr.startswith("nouser"):
                 say("550 5.1.1 <%s>: Recipient address rejected: User unknown" % addr)
+            elif addr.startswith("full"):
+                say("452-4.2.2 The recipient's inbox is out of storage space. Please direct")
+                say("452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp - gsmtp")
+            elif addr.startswith("s3150"):
+                say("550 5.7.1 Unfortunately, messages from [192.0.2.25] weren't sent. Please contact"
+                    " your Internet service provider since part of their network is on our block"
+                    " list (S3150). You can also refer your provider to http://mail.live.com/mail/"
+                    "troubleshooting.aspx#errors.")
+            elif addr.startswith("tss04"):
+                say("421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected"
+                    " volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes")
             else:
                 rcpts.append(addr)
                 say("250 2.1.5 Ok")

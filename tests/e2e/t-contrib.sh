@@ -58,7 +58,7 @@ fi
 g="$C/grafana/esc-milter.json"
 is "$(jq -r '[.title, (.panels|length > 10), .__inputs[0].pluginId] | @tsv' "$g")" \
     "$(printf 'esc-milter\ttrue\tprometheus')" "dashboard: JSON with its panels and a Prometheus input"
-is "$(jq '[.panels[].targets[].expr | select(test("esc_milter_") | not)] | length' "$g")" 0 \
+is "$(jq '[.panels[].targets[]?.expr | select(test("esc_milter_") | not)] | length' "$g")" 0 \
     "dashboard: every query reads esc-milter metrics"
 
 # --- Postfix snippet ---------------------------------------------------------

@@ -16,6 +16,7 @@ e2e_init prometheus
 need prometheus prometheus
 need curl curl
 need postfix postfix
+need unshare util-linux
 read -r M2PORT P2PORT H1PORT H2PORT PROMPORT RELPPORT < <(free_ports 6)
 C="$top_srcdir/contrib"
 api() { curl -s --max-time 10 "http://127.0.0.1:$PROMPORT/api/v1/$1" --data-urlencode "query=$2"; }
@@ -54,17 +55,26 @@ rule watch
     if = header Subject ~ /watch me/
     reply = 550 5.7.1 Would refuse
     mode = monitor
+
+rule listed
+    if = header Subject ~ /listed/
+    reply = 554 5.7.1 Service unavailable; Client host blocked using bl.test.example
 CONF
 	postfix_instance "$pf" "mx$n.test.example"
 	cat >> "$pf/etc/main.cf" <<CF
 smtpd_recipient_restrictions = check_recipient_access inline:{ {denied@dest.example = 550 5.1.1 User unknown here} }, permit_mynetworks, reject
 smtpd_milters = inet:127.0.0.1:$mport
-transport_maps = inline:{ {remote.example = smtp:[127.0.0.1]:$RPORT} }
+transport_maps = inline:{ {remote.example = smtp:[127.0.0.1]:$RPORT}, {gmail.example = smtp:[gmail-smtp-in.l.google.com]:$RPORT} }
 smtp_tls_security_level = none
+smtp_host_lookup = native
 CF
 	postfix_master_cf "127.0.0.1:$sport" > "$pf/etc/master.cf"
 	milter_spawn "$T/mx$n/esc.conf" "$mport" "$T/mx$n/pid" || return 1
-	postfix -c "$pf/etc" start >> "$T/postfix-check.log" 2>&1 || return 1
+	# Gmail's server is ours: the name resolves to 127.0.0.1 for this
+	# Postfix alone (its own /etc/hosts, in its own mount namespace)
+	printf '127.0.0.1 localhost\n127.0.0.1 gmail-smtp-in.l.google.com\n' > "$T/hosts"
+	unshare -m sh -c "mount --bind '$T/hosts' /etc/hosts && exec postfix -c '$pf/etc' start" \
+	    >> "$T/postfix-check.log" 2>&1 || return 1
 	wait_for 30 port_open "$sport"
 }
 host 1 "$MPORT" "$PPORT" "$H1PORT" || exit 1
@@ -118,20 +128,21 @@ QUIT
 S
 }
 # mx1: two rule rejections, one MTA rejection, a monitor hit, a DSN, our
-# mail refused by a remote server (550 5.7.26)
+# mail refused by a remote server (550 5.7.26), a client blocked by a rule
 send "$PPORT" one "" rcpt-rule@dest.example ok@dest.example
 send "$PPORT" two "" rcpt-rule@dest.example denied@dest.example ok@dest.example
 send "$PPORT" "please watch me" "" ok@dest.example
 dsn "$PPORT"
 send "$PPORT" out "" auth-fail@remote.example
+send "$PPORT" listed "" ok@dest.example
 # mx2: one rule rejection, two MTA rejections, an SPF rejection at the end
-# of the message, our mail deferred (421 4.7.28)
+# of the message, our mail deferred by "Gmail" (421 4.7.28)
 send "$P2PORT" one "" rcpt-rule@dest.example denied@dest.example ok@dest.example
 send "$P2PORT" two "" denied@dest.example ok@dest.example
 send "$P2PORT" spf "Received-SPF: fail (x)" ok@dest.example
-send "$P2PORT" out "" rate-limited@remote.example
+send "$P2PORT" out "" rate-limited@gmail.example
 wait_for 60 grep -q 'auth-fail@remote.example>.*status=bounced' "$T/pf1/maillog"
-wait_for 60 grep -q 'rate-limited@remote.example>.*status=deferred' "$T/pf2/maillog"
+wait_for 60 grep -q 'rate-limited@gmail.example>.*relay=gmail-smtp-in.l.google.com.*status=deferred' "$T/pf2/maillog"
 caught() {	# N - host N's follower has read its whole log
 	kill -USR2 "$(cat "$T/mx$1/pid")" 2>/dev/null
 	[ -s "$T/mx$1/stats.json" ] && jq -e --argjson size "$(stat -c %s "$T/pf$1/maillog")" \
@@ -148,7 +159,7 @@ want_cat=$(cat "$T"/mx?/events.json | jq -c "$sel | .category" | sort | uniq -c 
 want_host=$(cat "$T"/mx?/events.json | jq -r "$sel | .host" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
 want_dir=$(cat "$T"/mx?/events.json | jq -r "$sel | .direction // \"inbound\"" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
 total=$(cat "$T"/mx?/events.json | jq -c "$sel" | wc -l | tr -d ' ')
-is "$want_host" "mx1=4 mx2=5 " "the events: 4 rejections on mx1, 5 on mx2 (a monitor hit and a DSN are not rejections)"
+is "$want_host" "mx1=5 mx2=5 " "the events: 5 rejections on mx1, 5 on mx2 (a monitor hit and a DSN are not rejections)"
 schema_ok "$T/mx1/events.json" "mx1's events match the schema"
 schema_ok "$T/mx2/events.json" "mx2's events match the schema"
 
@@ -210,6 +221,10 @@ got=$(api query 'sum by (reason) (esc_milter_replies_by_reason_total)' |
 is "$got" "$want_reason" "Prometheus: sum by (reason) = the events' reasons"
 is "$(value 'sum(esc_milter_replies_by_reason_total{direction="outbound",reason="badreputation"})')" 1 \
     "Prometheus: our mail deferred with Gmail's 4.7.28 is badreputation, outbound"
+is "$(value 'sum(esc_milter_replies_by_provider_total{provider="google",reason="badreputation"})')" 1 \
+    "Prometheus: ... by Gmail's server (its name in the log, the built-in provider table)"
+is "$(value 'sum(esc_milter_replies_by_provider_total{provider="other",reason="authfailure"})')" 1 \
+    "Prometheus: a server of no known provider is other"
 is "$(value 'sum(esc_milter_dsn_total)')" 1 "Prometheus: the DSN"
 is "$(value 'count(esc_milter_build_info)')" 2 "Prometheus: build info from both"
 
@@ -219,6 +234,7 @@ bad=
 while IFS= read -r expr; do
 	q=$((q + 1))
 	e=${expr//\$instance/.*}
+	e=${e//\$provider/.*}
 	e=${e//\$__rate_interval/30s}
 	e=${e//\$__range/10m}
 	e=${e//\$__interval/15s}

@@ -367,6 +367,47 @@ main(void)
 	maillog_parse(&ll, MLM_AUTO, &r);
 	is_int(maillog_key(&r, 0, key, sizeof key), 0, "reject_warning: no key (nothing was refused)");
 
+	/* successful deliveries, when asked for */
+	{
+		static const struct {
+			const char *prog, *msg, *rcpt, *remote, *dsn;
+		} d[] = {
+			{ "postfix/smtp", "4AB12: to=<u@gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.27]:25, "
+			    "delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 OK 1700000000 x - gsmtp)",
+			    "u@gmail.com", "gmail-smtp-in.l.google.com", "2.0.0" },
+			{ "postfix/local", "4AB13: to=<v@local.example>, orig_to=<w@local.example>, relay=local, delay=0.1, "
+			    "dsn=2.0.0, status=sent (delivered to mailbox)", "v@local.example", "", "2.0.0" },
+			{ "sm-mta", "s1R9r60D044307: to=<d1@example.com>, delay=00:00:01, xdelay=00:00:01, mailer=esmtp, "
+			    "pri=120000, relay=mx.example.com. [192.0.2.5], dsn=2.0.0, stat=Sent (OK id=1)",
+			    "d1@example.com", "mx.example.com", "2.0.0" },
+			{ "sendmail", "s1R9r60D044308: to=<d2@example.com>, delay=00:00:01, mailer=esmtp, pri=1, "
+			    "relay=mx.example.com. [192.0.2.5], stat=Sent (OK)", "d2@example.com", "mx.example.com", "" },
+		};
+
+		for (i = 0; i < sizeof d / sizeof d[0]; i++) {
+			char rc[256], rm[256], ds[16];
+
+			set(&ll, d[i].prog, d[i].msg);
+			is_int(maillog_parse(&ll, MLM_AUTO, &r), ML_NOTHING,
+			    "a delivery is nothing to the rejection readers: %s", d[i].rcpt);
+			is_int(maillog_parse_ex(&ll, MLM_AUTO, MLF_DELIVERED, &r),
+			    ML_DELIVERED, "delivered when asked for: %s", d[i].rcpt);
+			snprintf(rc, sizeof rc, "%.*s", (int)r.rcpt[0].n, r.rcpt[0].p);
+			snprintf(rm, sizeof rm, "%.*s", (int)r.remote_name.n,
+			    r.remote_name.p ? r.remote_name.p : "");
+			snprintf(ds, sizeof ds, "%.*s", (int)r.dsn.n,
+			    r.dsn.p ? r.dsn.p : "");
+			ok(r.nrcpt == 1 && strcmp(rc, d[i].rcpt) == 0 &&
+			    strcmp(rm, d[i].remote) == 0 && strcmp(ds, d[i].dsn) == 0 &&
+			    r.direction == MLD_OUTBOUND,
+			    "delivery: recipient %s, remote %s, dsn %s", rc, rm, ds);
+		}
+		set(&ll, "postfix/smtp", "4AB12: to=<u@x>, relay=none, delay=1, dsn=5.4.4, "
+		    "status=bounced (Host or domain name not found)");
+		is_int(maillog_parse_ex(&ll, MLM_AUTO, MLF_DELIVERED, &r), ML_EVENT,
+		    "a bounce is still a bounce when deliveries are asked for");
+	}
+
 	/* the remote domain */
 	set(&ll, "postfix/smtp", "Q: to=<u@x.example>, relay=mx1.mail.example.co.uk[1.2.3.4]:25, dsn=5.0.0, "
 	    "status=bounced (host mx1.mail.example.co.uk[1.2.3.4] said: 550 no)");

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
@@ -30,15 +31,24 @@ rc(unsigned cls, int subject, int detail, bool registered, enum reason r,
 	return c;
 }
 
+static const char *const providers[] = { "google", "microsoft", "yahoo",
+    "apple", "gmx", "proton", NULL };
+
 static void *
 hammer(void *arg)
 {
-	struct reply_class c = rc(5, 1, 1, true, R_USERUNKNOWN, false);
+	struct reply_class c = rc(5, 1, 1, true, R_USERUNKNOWN, false),
+	    o = rc(4, 7, 28, true, R_BADREPUTATION, false);
 
 	(void)arg;
-	for (int i = 0; i < 10000; i++)
+	for (int i = 0; i < 10000; i++) {
 		stats_reply(st, SRC_MTA, SDIR_INBOUND, SACT_REJECT, MODE_ENFORCE,
 		    &c, STAGE_RCPT);
+		/* our mail refused: providers' slots made by racing threads */
+		o.provider = providers[i % 7];
+		stats_reply(st, SRC_REMOTE, SDIR_OUTBOUND, SACT_TEMPFAIL,
+		    MODE_ENFORCE, &o, STAGE_EOM);
+	}
 	return NULL;
 }
 
@@ -110,6 +120,21 @@ main(void)
 	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"remote\",direction=\"outbound\",reason=\"blocked\"} 1\n") != NULL, "by reason, outbound");
 	ok(strstr(buf, "esc_milter_replies_by_reason_total{source=\"mta\",direction=\"inbound\",reason=\"undefined\"} 1\n") != NULL, "nothing known: undefined");
 	ok(strstr(buf, "reason=\"authfailure\"") == NULL, "a monitor reply refused nothing: not counted by reason");
+	for (i = 0; providers[i] != NULL; i++) {
+		char want[160];
+		const char *p;
+
+		snprintf(want, sizeof want, "esc_milter_replies_by_provider_total{provider=\"%s\",reason=\"badreputation\"} ",
+		    providers[i]);
+		p = strstr(buf, want);
+		ok(p != NULL && strtoull(p + strlen(want), NULL, 10) == 4 * (10000 / 7 + (i < 10000 % 7)),
+		    "by provider: %s, one slot whatever the race", providers[i]);
+		ok(p != NULL && strstr(p + 1, want) == NULL, "by provider: %s once", providers[i]);
+	}
+	ok(strstr(buf, "esc_milter_replies_by_provider_total{provider=\"other\",reason=\"badreputation\"} 5712\n") != NULL,
+	    "by provider: none known is other");
+	ok(strstr(buf, "esc_milter_replies_by_provider_total{provider=\"other\",reason=\"blocked\"} 1\n") != NULL,
+	    "by provider: a refusal of no known provider");
 	ok(strstr(buf, "esc_milter_replies_total{source=\"remote\",action=\"reject\",mode=\"enforce\",class=\"5\",subject=\"1\",category=\"addressing\",direction=\"outbound\"} 1\n") != NULL,
 	    "an inferred subject is counted in its category");
 	ok(strstr(buf, "esc_milter_replies_by_xcode_total{source=\"remote\",xcode=\"other\"} 1\n") != NULL,
