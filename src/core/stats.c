@@ -52,6 +52,7 @@ struct stats {
 	counter		 connections, messages, internal_errors;
 	counter		 sessions;			/* open now (a gauge) */
 	counter		 events_cut;
+	counter		 unclean_starts, state_errors;
 	counter		 dns[SDNS_COUNT];
 	pthread_mutex_t	 lock;				/* rule slots */
 	struct rule_slot rules[STATS_MAX_RULES + 1];	/* last = "other" */
@@ -212,6 +213,18 @@ stats_rule_match(struct stats *s, unsigned slot, enum mode mode)
 }
 
 void
+stats_unclean_start(struct stats *s)
+{
+	INC(s->unclean_starts);
+}
+
+void
+stats_maillog_state_error(struct stats *s)
+{
+	INC(s->state_errors);
+}
+
+void
 stats_violation(struct stats *s, enum finding_id id)
 {
 	if ((unsigned)id < FID_REPLY_COUNT)
@@ -323,7 +336,8 @@ enum {
 	F_REPLIES, F_XCODE, F_REASON, F_PROVIDER, F_STAGE, F_RULES, F_DSN, F_DSN_REASON,
 	F_VIOLATIONS, F_DROPPED,
 	F_CUT, F_RELOADS, F_CONNECTIONS, F_SESSIONS, F_MESSAGES, F_INTERNAL,
-	F_DNS, F_ML_LINES, F_ML_OFFSET, F_ML_PENDING, F_START, F_COUNT
+	F_DNS, F_ML_LINES, F_ML_OFFSET, F_ML_PENDING, F_ML_STATE_ERRORS,
+	F_UNCLEAN, F_START, F_COUNT
 };
 
 static const struct family families[F_COUNT] = {
@@ -382,6 +396,13 @@ static const struct family families[F_COUNT] = {
 	    "Log lines held until the milter's session with that client ends "
 	    "(it may still count the same rejection).", "maillog_pending",
 	    SJ_NUMBER },
+	{ "esc_milter_maillog_state_errors_total", "counter",
+	    "Starts that could not use maillog_state (damaged, another log's): "
+	    "the follower started at the end of the log.",
+	    "maillog_state_errors", SJ_NUMBER },
+	{ "esc_milter_unclean_starts_total", "counter",
+	    "Starts after a run that did not end cleanly (killed, crashed), "
+	    "known from maillog_state.", "unclean_starts", SJ_NUMBER },
 	{ "esc_milter_start_time_seconds", "gauge",
 	    "Start time of the daemon, seconds since the epoch.", NULL, SJ_NONE },
 };
@@ -545,6 +566,10 @@ walk(struct stats *s, visit_fn fn, void *arg)
 	emit(fn, arg, F_ML_OFFSET, GET(s->ml_offset), NULL);
 	fn(arg, F_ML_PENDING, NULL);
 	emit(fn, arg, F_ML_PENDING, GET(s->ml_pending), NULL);
+	fn(arg, F_ML_STATE_ERRORS, NULL);
+	emit(fn, arg, F_ML_STATE_ERRORS, GET(s->state_errors), NULL);
+	fn(arg, F_UNCLEAN, NULL);
+	emit(fn, arg, F_UNCLEAN, GET(s->unclean_starts), NULL);
 	fn(arg, F_START, NULL);
 	emit(fn, arg, F_START, (unsigned long long)s->started, NULL);
 }

@@ -60,6 +60,13 @@ void	stats_reply(struct stats *, enum stats_source, enum stats_dir,
 /* The MTA's log, as the follower reads it. */
 enum stats_mlres { SML_EVENT, SML_NOTHING, SML_OTHER, SML_DAMAGED,
     SML_DUPLICATE, SML_COUNT };
+/* stats_unclean_start - the previous run did not end cleanly (known
+   from the log follower's state) */
+void	stats_unclean_start(struct stats *);
+
+/* stats_maillog_state_error - maillog_state could not be used */
+void	stats_maillog_state_error(struct stats *);
+
 void	stats_maillog_line(struct stats *, enum stats_mlres);
 /* stats_maillog_state - where the follower is: file offset, lines held */
 void	stats_maillog_state(struct stats *, unsigned long long offset,

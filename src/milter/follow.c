@@ -3,9 +3,10 @@
  *
  * The thread wakes every TICK_MS: it reads what was added, checks whether
  * the file was renamed away or truncated, settles the lines it holds, and
- * every second writes its place (and the seen table) to maillog_state.
- * State file: a first line "esc-milter maillog 1\tPATH\tDEV\tINO\tOFFSET\t
- * LINE", then the seen table's lines.
+ * every second hands its place, the lines it holds and the seen table to
+ * the event writer, which writes them to maillog_state once the events
+ * before them are written (follow_state.h: a crash loses nothing and
+ * writes nothing twice).
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 
 #include "event.h"
 #include "follow.h"
+#include "follow_state.h"
 #include "log.h"
 #include "logline.h"
 #include "maillog.h"
@@ -40,6 +42,10 @@
 struct held {
 	json_t		*ev;
 	char		*key, *ip, *qid;
+	char		*raw;		/* the line, for the state */
+	char		*file;		/* f.path or f.path1 (not owned) */
+	unsigned long	 line;
+	unsigned	 rcpt;
 	time_t		 since;
 	enum stats_source src;
 	enum stats_dir	 dir;
@@ -60,7 +66,7 @@ static struct {
 	char		 path[CONF_PATH_MAX + 1];
 	char		 state[CONF_PATH_MAX + 1];
 	enum maillog_mta mta;
-	const char	*name;		/* the file being read: path or path.1 */
+	char		*name;		/* the file being read: path or path1 */
 	int		 fd;
 	dev_t		 dev;
 	ino_t		 ino;
@@ -78,7 +84,30 @@ static struct {
 	bool		 dirty;
 	time_t		 saved;
 	struct maillog_rec rec;
+	/* after a crash: the lines of the resumed file whose events were
+	   written after the last checkpoint (not written again) */
+	struct flines	 written;
+	dev_t		 wdev;
+	ino_t		 wino;
+	char		 path1[CONF_PATH_MAX + 8];	/* PATH.1 (f.name) */
 } f = { .fd = -1 };
+
+/* the milter side's (event, seen) pairs against the checkpoints */
+static pthread_rwlock_t order = PTHREAD_RWLOCK_INITIALIZER;
+
+/* follow_order_begin - see follow.h */
+void
+follow_order_begin(void)
+{
+	pthread_rwlock_rdlock(&order);
+}
+
+/* follow_order_end - see follow.h */
+void
+follow_order_end(void)
+{
+	pthread_rwlock_unlock(&order);
+}
 
 /* follow_seen - see follow.h */
 struct seen *
@@ -94,11 +123,12 @@ stats_src(enum ml_source s)
 	    SRC_REMOTE : SRC_MTA;
 }
 
-/* emit - an event and its counts */
+/* emit - an event and its counts (the follower waits for room in the
+   writer's queue: a line it consumed is never dropped) */
 static void
 emit(struct held *h)
 {
-	rt_event(h->ev);
+	rt_event_wait(h->ev);
 	h->ev = NULL;
 	stats_maillog_line(rt_stats(), SML_EVENT);
 	if (h->counts)
@@ -110,6 +140,7 @@ static void
 held_free(struct held *h)
 {
 	json_decref(h->ev);
+	free(h->raw);
 	free(h->key);
 	free(h->ip);
 	free(h->qid);
@@ -139,9 +170,11 @@ hold(struct held *h)
 	return true;
 }
 
-/* record - one recipient of a record: counted, dropped or held */
+/* record - one recipient of a record: counted, dropped or held (raw is
+   the line, kept when it is held) */
 static void
-record(const struct config *cfg, const struct logline *ll, unsigned i)
+record(const struct config *cfg, const struct logline *ll, unsigned i,
+    const char *raw, size_t rawlen)
 {
 	const struct maillog_rec *r = &f.rec;
 	char key[MAILLOG_KEY_MAX];
@@ -173,14 +206,43 @@ record(const struct config *cfg, const struct logline *ll, unsigned i)
 	h.ip = ip;
 	h.qid = qid;
 	if (kl > 0 && strncmp(key, "mta|", 4) == 0 && h.ev != NULL &&
-	    ip != NULL && qid != NULL && (h.key = xstrndup(key, kl)) != NULL) {
+	    ip != NULL && qid != NULL && (h.key = xstrndup(key, kl)) != NULL &&
+	    (h.raw = xstrndup(raw, rawlen)) != NULL) {
 		h.since = time(NULL);
+		h.file = f.name;
+		h.line = f.lineno;
+		h.rcpt = i;
 		if (hold(&h))
 			return;
 	}
 	if (h.ev != NULL)
 		emit(&h);
 	held_free(&h);
+}
+
+/* parse - a line of the log into f.rec; false when it gives no event */
+static bool
+parse(const char *s, size_t n, struct logline *ll)
+{
+	if (!logline_parse(s, n, &f.year, ll)) {
+		stats_maillog_line(rt_stats(), SML_DAMAGED);
+		return false;
+	}
+	switch (maillog_parse(ll, f.mta, &f.rec)) {
+	case ML_NOT_MTA:
+		stats_maillog_line(rt_stats(), SML_OTHER);
+		return false;
+	case ML_NOTHING:
+	case ML_DELIVERED:
+		stats_maillog_line(rt_stats(), SML_NOTHING);
+		return false;
+	case ML_DAMAGED:
+		stats_maillog_line(rt_stats(), SML_DAMAGED);
+		return false;
+	case ML_EVENT:
+		break;
+	}
+	return true;
 }
 
 /* line - one line of the log */
@@ -195,27 +257,17 @@ line(const struct config *cfg, const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return;
-	if (!logline_parse(s, n, &f.year, &ll)) {
-		stats_maillog_line(rt_stats(), SML_DAMAGED);
+	/* written before a crash, after the last checkpoint */
+	if (f.written.n > 0 && f.dev == f.wdev && f.ino == f.wino &&
+	    flines_has(&f.written, f.lineno)) {
+		stats_maillog_line(rt_stats(), SML_DUPLICATE);
 		return;
 	}
-	switch (maillog_parse(&ll, f.mta, &f.rec)) {
-	case ML_NOT_MTA:
-		stats_maillog_line(rt_stats(), SML_OTHER);
+	if (!parse(s, n, &ll))
 		return;
-	case ML_NOTHING:
-	case ML_DELIVERED:
-		stats_maillog_line(rt_stats(), SML_NOTHING);
-		return;
-	case ML_DAMAGED:
-		stats_maillog_line(rt_stats(), SML_DAMAGED);
-		return;
-	case ML_EVENT:
-		break;
-	}
 	k = f.rec.nrcpt > 0 ? f.rec.nrcpt : 1;
 	for (i = 0; i < k; i++)
-		record(cfg, &ll, i);
+		record(cfg, &ll, i, s, n);
 }
 
 /* settle - count or drop the held lines that can be decided */
@@ -301,7 +353,7 @@ close_file(void)
 
 /* open_at - path, from offset (when it is the file dev/ino) */
 static bool
-open_at(const char *path, off_t offset, unsigned long lineno, bool at_end)
+open_at(char *path, off_t offset, unsigned long lineno, bool at_end)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -365,90 +417,194 @@ rotated(const struct config *cfg)
 	}
 }
 
-/* fill_state - the state file's lines */
-static int
-fill_state(FILE *fp, void *arg)
+/* A state to write, handed to the event writer. */
+struct ckpt {
+	char	 path[CONF_PATH_MAX + 1];
+	char	*text;
+};
+
+/* ckpt_write - in the writer thread, once the events before it are
+   written: the state, with where the event log ends */
+static void
+ckpt_write(void *arg, const struct sink_pos *pos)
 {
-	(void)arg;
-	if (fprintf(fp, "%s\t%s\t%llu\t%llu\t%lld\t%lu\n", STATE_MAGIC, f.path,
-	    (unsigned long long)f.dev, (unsigned long long)f.ino,
-	    (long long)f.offset, f.lineno) < 0)
-		return -1;
-	return seen_save(f.seen, fp);
+	struct ckpt *c = arg;
+	struct fevents ev;
+
+	memset(&ev, 0, sizeof ev);
+	if (pos->file) {
+		ev.known = true;
+		snprintf(ev.path, sizeof ev.path, "%s", pos->path);
+		ev.dev = pos->dev;
+		ev.ino = pos->ino;
+		ev.size = pos->size;
+	}
+	if (fstate_write(c->path, c->text, &ev) < 0)
+		log_warn("maillog: cannot write the state %s", c->path);
+	free(c->text);
+	free(c);
 }
 
+/* save_state - the place, the held lines and the seen table, written
+   once every event before them is (clean: the last, at a clean stop) */
 static void
-save_state(void)
+save_state(bool clean)
 {
+	struct fheld *hl = NULL;
+	struct ckpt *c;
+	size_t i;
+
 	if (f.state[0] == '\0' || f.fd < 0 || strcmp(f.name, f.path) != 0)
 		return;
-	rt_write_atomic(f.state, fill_state, NULL);
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    (f.nheld > 0 && (hl = calloc(f.nheld, sizeof *hl)) == NULL)) {
+		free(c);
+		log_warnx("maillog: out of memory writing the state");
+		return;
+	}
+	for (i = 0; i < f.nheld; i++) {
+		hl[i].file = f.held[i].file;
+		hl[i].line = f.held[i].line;
+		hl[i].rcpt = f.held[i].rcpt;
+		hl[i].text = f.held[i].raw;
+	}
+	str_copy(c->path, sizeof c->path, f.state);
+	/* no milter session between its event and its seen entry */
+	pthread_rwlock_wrlock(&order);
+	c->text = fstate_text(f.path, (unsigned long long)f.dev,
+	    (unsigned long long)f.ino, (long long)f.offset, f.lineno, clean, hl,
+	    f.nheld, f.seen);
+	if (c->text != NULL)
+		rt_checkpoint(ckpt_write, c);
+	pthread_rwlock_unlock(&order);
+	free(hl);
+	if (c->text == NULL) {
+		free(c);
+		log_warnx("maillog: out of memory writing the state");
+		return;
+	}
 	f.dirty = false;
 	f.saved = time(NULL);
+}
+
+/* replay - the lines a crashed run held, counted now unless their events
+   were written after its last checkpoint or the milter counted them */
+static void
+replay(const struct config *cfg, const struct fstate *st)
+{
+	char *name = f.name;
+	unsigned long lineno = f.lineno;
+	struct logline ll;
+	size_t i;
+
+	for (i = 0; i < st->nheld; i++) {
+		const struct fheld *h = &st->held[i];
+
+		if (flines_has(&f.written, h->line))
+			continue;
+		if (strcmp(h->file, f.path) == 0)
+			f.name = f.path;
+		else if (strncmp(h->file, f.path, strlen(f.path)) == 0 &&
+		    h->file[strlen(f.path)] == '.' &&
+		    snprintf(f.path1, sizeof f.path1, "%s", h->file) > 0)
+			f.name = f.path1;
+		else
+			continue;
+		f.lineno = h->line;
+		if (parse(h->text, strlen(h->text), &ll) && h->rcpt <
+		    (f.rec.nrcpt > 0 ? f.rec.nrcpt : 1))
+			record(cfg, &ll, h->rcpt, h->text, strlen(h->text));
+	}
+	f.name = name;
+	f.lineno = lineno;
+}
+
+/* after_crash - what the event log says was written after the last
+   checkpoint of a run that did not end cleanly */
+static void
+after_crash(const struct fstate *st)
+{
+	char why[FSTATE_WHY_MAX];
+	long n;
+
+	log_warnx("maillog: the previous run of esc-milter did not end "
+	    "cleanly (killed or crashed): resuming %s at line %lu",
+	    f.path, st->line + 1);
+	stats_unclean_start(rt_stats());
+	flines_free(&f.written);
+	if (!st->ev.known) {
+		log_warnx("maillog: the event log cannot be read back (syslog "
+		    "or standard output): a rejection written after the last "
+		    "checkpoint may be written again");
+		return;
+	}
+	n = fstate_scan(&st->ev, f.path, &f.written, f.seen, why, sizeof why);
+	if (n < 0)
+		log_warnx("maillog: %s: a rejection written after the last "
+		    "checkpoint may be written again", why);
+	f.wdev = (dev_t)st->dev;
+	f.wino = (ino_t)st->ino;
 }
 
 /*
  * resume - where to start: the place the state file remembers, in the
  * same file, or in the file it was rotated to (PATH.1, PATH.0), finished
- * first; else the end of the log.
+ * first; else the end of the log.  A state that cannot be read is said
+ * and counted, and the end of the log is where it starts.
  */
 static void
 resume(const struct config *cfg)
 {
-	char buf[8192], old[CONF_PATH_MAX + 8];
-	unsigned long long dev = 0, ino = 0, lineno = 0;
-	long long off = -1;
-	struct stat st;
-	char *tab[6];
-	FILE *fp;
-	int i;
+	char why[FSTATE_WHY_MAX];
+	struct fstate st;
+	struct stat sb;
+	int i, rc;
 
-	if (f.state[0] == '\0' || (fp = fopen(f.state, "r")) == NULL) {
+	if (f.state[0] == '\0') {
 		open_at(f.path, 0, 0, true);
 		return;
 	}
-	if (fgets(buf, sizeof buf, fp) != NULL) {
-		buf[strcspn(buf, "\n")] = '\0';
-		tab[0] = buf;
-		for (i = 1; i < 6 && (tab[i] = strchr(tab[i - 1], '\t')); i++)
-			*tab[i]++ = '\0';
-		if (i == 6 && strcmp(tab[0], STATE_MAGIC) == 0 &&
-		    strcmp(tab[1], f.path) == 0) {
-			dev = strtoull(tab[2], NULL, 10);
-			ino = strtoull(tab[3], NULL, 10);
-			off = strtoll(tab[4], NULL, 10);
-			lineno = strtoul(tab[5], NULL, 10);
-		}
-		while (fgets(buf, sizeof buf, fp) != NULL) {
-			buf[strcspn(buf, "\n")] = '\0';
-			if (!seen_load_line(f.seen, buf))
-				break;
-		}
+	rc = fstate_read(f.state, f.path, &st, f.seen, why, sizeof why);
+	if (rc < 0) {
+		log_warnx("maillog: cannot use the state in %s: %s; starting at "
+		    "the end of %s: what the MTA logged while esc-milter was "
+		    "stopped is not counted", f.state, why, f.path);
+		stats_maillog_state_error(rt_stats());
 	}
-	fclose(fp);
-	if (off < 0) {
+	if (rc <= 0) {
 		open_at(f.path, 0, 0, true);
 		return;
 	}
-	if (stat(f.path, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
-		open_at(f.path, off, lineno, false);
+	if (!st.clean)
+		after_crash(&st);
+	if (stat(f.path, &sb) == 0 && (unsigned long long)sb.st_dev == st.dev &&
+	    (unsigned long long)sb.st_ino == st.ino) {
+		open_at(f.path, (off_t)st.offset, st.line, false);
+		replay(cfg, &st);
+		fstate_free(&st);
 		return;
 	}
 	for (i = 1; i >= 0; i--) {
-		snprintf(old, sizeof old, "%s.%d", f.path, i);
-		if (stat(old, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
-		    open_at(old, off, lineno, false)) {
+		snprintf(f.path1, sizeof f.path1, "%s.%d", f.path, i);
+		if (stat(f.path1, &sb) == 0 &&
+		    (unsigned long long)sb.st_dev == st.dev &&
+		    (unsigned long long)sb.st_ino == st.ino &&
+		    open_at(f.path1, (off_t)st.offset, st.line, false)) {
 			log_info("maillog: finishing %s (rotated while esc-milter "
-			    "was stopped)", old);
+			    "was stopped)", f.path1);
+			replay(cfg, &st);
 			drain(cfg);
 			consume(cfg, true);
 			break;
 		}
 	}
-	if (i < 0)
+	if (i < 0) {
 		log_warnx("maillog: %s was rotated while esc-milter was "
 		    "stopped and the old file is not %s.1: reading the new "
 		    "file from the top", f.path, f.path);
+		replay(cfg, &st);
+	}
+	fstate_free(&st);
 	open_at(f.path, 0, 0, false);
 }
 
@@ -460,7 +616,7 @@ configure(const struct active *a)
 
 	if (s->maillog == NULL) {
 		if (f.path[0] != '\0') {
-			save_state();
+			save_state(false);
 			close_file();
 			f.path[0] = '\0';
 			atomic_store(&f.following, false);
@@ -469,7 +625,7 @@ configure(const struct active *a)
 	}
 	if (strcmp(s->maillog, f.path) != 0) {
 		if (f.path[0] != '\0') {
-			save_state();
+			save_state(false);
 			close_file();
 		}
 		str_copy(f.path, sizeof f.path, s->maillog);
@@ -500,7 +656,7 @@ run(void *arg)
 			rotated(a->cfg);
 			settle(false);
 			if (f.dirty && time(NULL) != f.saved)
-				save_state();
+				save_state(false);
 			seen_expire(f.seen, time(NULL) - SEEN_TTL);
 			stats_maillog_state(rt_stats(), (unsigned long long)
 			    (f.offset + (off_t)f.have), f.nheld);
@@ -550,7 +706,7 @@ follow_stop(void)
 		rotated(a->cfg);
 		drain(a->cfg);
 		settle(true);
-		save_state();
+		save_state(true);
 		stats_maillog_state(rt_stats(), (unsigned long long)f.offset, 0);
 	}
 	rt_release(a);

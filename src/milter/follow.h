@@ -34,4 +34,15 @@ void	follow_stop(void);
    NULL when no log is followed */
 struct seen *follow_seen(void);
 
+/*
+ * follow_order_begin / _end - around the milter side's "enqueue the event,
+ * then record it in the seen table": the follower's checkpoint (its state
+ * and the seen table, follow_state.h) is taken between two such pairs,
+ * never in the middle of one, so a rejection the state says was counted
+ * has its event before the checkpoint in the writer's queue.  A read lock:
+ * sessions do not wait for each other.
+ */
+void	follow_order_begin(void);
+void	follow_order_end(void);
+
 #endif

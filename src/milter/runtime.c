@@ -129,6 +129,31 @@ rt_event(json_t *ev)
 		free(line);
 }
 
+/* rt_event_wait - see runtime.h */
+void
+rt_event_wait(json_t *ev)
+{
+	size_t len;
+	char *line = event_line(ev, &len);
+
+	if (rt.sink != NULL)
+		sink_push_wait(rt.sink, line, len);
+	else
+		free(line);
+}
+
+/* rt_checkpoint - see runtime.h */
+void
+rt_checkpoint(void (*fn)(void *, const struct sink_pos *), void *arg)
+{
+	static const struct sink_pos none;
+
+	if (rt.sink != NULL)
+		sink_checkpoint(rt.sink, fn, arg);
+	else
+		fn(arg, &none);
+}
+
 /* process_event - an event of the process (no session) */
 static json_t *
 process_event(const char *type, const struct active *a)

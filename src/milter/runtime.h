@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "sink.h"
 #include "nullmx.h"
 #include "stats.h"
 
@@ -68,6 +69,14 @@ struct stats *rt_stats(void);
 
 /* rt_event - serialise and enqueue an event (steals ev) */
 void	rt_event(json_t *ev);
+
+/* rt_event_wait - the same, waiting for room instead of dropping (the log
+   follower only) */
+void	rt_event_wait(json_t *ev);
+
+/* rt_checkpoint - fn(arg, pos) once the events enqueued so far are
+   written (sink_checkpoint); at once, pos unknown, without an event log */
+void	rt_checkpoint(void (*fn)(void *, const struct sink_pos *), void *arg);
 
 /* rt_write_stats - stats event, stats_file, prometheus_file */
 void	rt_write_stats(bool final);

@@ -190,6 +190,8 @@ session_emit_reply(const struct session *s, const struct reply_event *re,
 	bool monitor = strcmp(re->mode, "monitor") == 0;
 
 	emit_class(s, re, r, &rc);
+	if (t != NULL && !monitor)
+		follow_order_begin();
 	rt_event(event_reply(&ec, re, &rc));
 	if (!discard)
 		stats_reply(rt_stats(), mta ? SRC_MTA : SRC_MILTER, SDIR_INBOUND,
@@ -203,6 +205,7 @@ session_emit_reply(const struct session *s, const struct reply_event *re,
 	    re->recipient ? strlen(re->recipient) : 0, key, sizeof key) > 0)
 		seen_add(t, key, s->ip, s->msg.queue_id ? s->msg.queue_id : "",
 		    time(NULL));
+	follow_order_end();
 }
 
 /* session_add_monitor - for the header added at end of message */

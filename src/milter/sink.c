@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,8 +18,10 @@
 #include "sink.h"
 
 struct item {
-	char	*line;
+	char	*line;		/* NULL: a checkpoint */
 	size_t	 len;
+	void	(*fn)(void *, const struct sink_pos *);
+	void	*arg;
 };
 
 #define BATCH	64
@@ -26,6 +29,7 @@ struct item {
 struct sink {
 	pthread_mutex_t	 lock;		/* the queue; never held during I/O */
 	pthread_cond_t	 cond;
+	pthread_cond_t	 room;		/* the writer took items */
 	pthread_mutex_t	 tlock;		/* the target; writer and reopen */
 	pthread_t	 thread;
 	struct item	*q;
@@ -38,6 +42,7 @@ struct sink {
 	char		*path;
 	bool		 warned;	/* "cannot write" logged once per failure run */
 	struct stats	*stats;
+	struct sink_pos	 last;		/* where it ended when it stopped */
 };
 
 /* open_file - for appending; readable too when allowed (end_cut_line) */
@@ -111,6 +116,23 @@ emit(struct sink *s, const struct item *it)
 	}
 }
 
+/* position - where the target ends (tlock held) */
+static void
+position(struct sink *s, struct sink_pos *pos)
+{
+	struct stat st;
+
+	memset(pos, 0, sizeof *pos);
+	if (s->kind == LOGK_FILE && s->fd >= 0 && fstat(s->fd, &st) == 0) {
+		pos->file = true;
+		snprintf(pos->path, sizeof pos->path, "%s", s->path ? s->path :
+		    "");
+		pos->dev = (unsigned long long)st.st_dev;
+		pos->ino = (unsigned long long)st.st_ino;
+		pos->size = (long long)st.st_size;
+	}
+}
+
 /* writer - take a batch under the queue lock, write it without it */
 static void *
 writer(void *arg)
@@ -132,14 +154,24 @@ writer(void *arg)
 			s->head = (s->head + 1) % s->cap;
 			s->n--;
 		}
+		pthread_cond_broadcast(&s->room);
 		pthread_mutex_unlock(&s->lock);
 
-		pthread_mutex_lock(&s->tlock);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (batch[i].line == NULL) {
+				struct sink_pos pos;
+
+				pthread_mutex_lock(&s->tlock);
+				position(s, &pos);
+				pthread_mutex_unlock(&s->tlock);
+				batch[i].fn(batch[i].arg, &pos);
+				continue;
+			}
+			pthread_mutex_lock(&s->tlock);
 			emit(s, &batch[i]);
-		pthread_mutex_unlock(&s->tlock);
-		for (i = 0; i < n; i++)
+			pthread_mutex_unlock(&s->tlock);
 			free(batch[i].line);
+		}
 	}
 	return NULL;
 }
@@ -217,6 +249,7 @@ sink_start(const struct settings *set, struct stats *st)
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->tlock, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	pthread_cond_init(&s->room, NULL);
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
 		log_warn("cannot start the event writer thread");
 		if (s->kind == LOGK_FILE)
@@ -244,11 +277,51 @@ sink_push(struct sink *s, char *line, size_t len)
 		stats_dropped(s->stats, 1);
 		return;
 	}
-	s->q[(s->head + s->n) % s->cap].line = line;
-	s->q[(s->head + s->n) % s->cap].len = len;
+	s->q[(s->head + s->n) % s->cap] = (struct item){ line, len, NULL, NULL };
 	s->n++;
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* enqueue - an item, waiting for room; false when the sink stopped */
+static bool
+enqueue(struct sink *s, const struct item *it)
+{
+	pthread_mutex_lock(&s->lock);
+	while (s->n == s->cap && !s->stop)
+		pthread_cond_wait(&s->room, &s->lock);
+	if (s->stop) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	s->q[(s->head + s->n) % s->cap] = *it;
+	s->n++;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
+/* sink_push_wait - see sink.h */
+void
+sink_push_wait(struct sink *s, char *line, size_t len)
+{
+	struct item it = { line, len, NULL, NULL };
+
+	if (line == NULL || !enqueue(s, &it)) {
+		free(line);
+		stats_dropped(s->stats, 1);
+	}
+}
+
+/* sink_checkpoint - see sink.h */
+void
+sink_checkpoint(struct sink *s, void (*fn)(void *, const struct sink_pos *),
+    void *arg)
+{
+	struct item it = { NULL, 0, fn, arg };
+
+	if (!enqueue(s, &it))
+		fn(arg, &s->last);	/* stopped: everything is written */
 }
 
 /* sink_reopen - new target (the queue size stays) */
@@ -277,9 +350,11 @@ sink_stop(struct sink *s)
 	}
 	s->stop = true;
 	pthread_cond_signal(&s->cond);
+	pthread_cond_broadcast(&s->room);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
 	pthread_mutex_lock(&s->tlock);
+	position(s, &s->last);
 	if (s->kind == LOGK_FILE && s->fd >= 0)
 		close(s->fd);
 	s->kind = LOGK_NONE;

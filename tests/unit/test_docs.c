@@ -49,6 +49,8 @@ main(void)
 		"esc_milter_config_reloads_total",
 		"esc_milter_replies_by_reason_total",
 		"esc_milter_replies_by_provider_total",
+		"esc_milter_maillog_state_errors_total",
+		"esc_milter_unclean_starts_total",
 		"esc_milter_dsn_by_reason_total", NULL,
 	};
 	static const enum cond_type conds[] = { C_CLIENT_IP, C_CLIENT_NAME,
