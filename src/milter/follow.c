@@ -417,41 +417,13 @@ rotated(const struct config *cfg)
 	}
 }
 
-/* A state to write, handed to the event writer. */
-struct ckpt {
-	char	 path[CONF_PATH_MAX + 1];
-	char	*text;
-};
-
-/* ckpt_write - in the writer thread, once the events before it are
-   written: the state, with where the event log ends */
-static void
-ckpt_write(void *arg, const struct sink_pos *pos)
-{
-	struct ckpt *c = arg;
-	struct fevents ev;
-
-	memset(&ev, 0, sizeof ev);
-	if (pos->file) {
-		ev.known = true;
-		snprintf(ev.path, sizeof ev.path, "%s", pos->path);
-		ev.dev = pos->dev;
-		ev.ino = pos->ino;
-		ev.size = pos->size;
-	}
-	if (fstate_write(c->path, c->text, &ev) < 0)
-		log_warn("maillog: cannot write the state %s", c->path);
-	free(c->text);
-	free(c);
-}
-
 /* save_state - the place, the held lines and the seen table, written
    once every event before them is (clean: the last, at a clean stop) */
 static void
 save_state(bool clean)
 {
 	struct fheld *hl = NULL;
-	struct ckpt *c;
+	struct fckpt *c;
 	size_t i;
 
 	if (f.state[0] == '\0' || f.fd < 0 || strcmp(f.name, f.path) != 0)
@@ -475,7 +447,7 @@ save_state(bool clean)
 	    (unsigned long long)f.ino, (long long)f.offset, f.lineno, clean, hl,
 	    f.nheld, f.seen);
 	if (c->text != NULL)
-		rt_checkpoint(ckpt_write, c);
+		rt_checkpoint(fckpt_write, c);
 	pthread_rwlock_unlock(&order);
 	free(hl);
 	if (c->text == NULL) {

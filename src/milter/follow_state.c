@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "follow_state.h"
+#include "log.h"
 #include "maillog_event.h"
 #include "stage.h"
 
@@ -88,6 +89,27 @@ fstate_write(const char *path, const char *text, const struct fevents *ev)
 	unlink(tmp);
 	errno = e ? e : EIO;
 	return -1;
+}
+
+/* fckpt_write - see follow_state.h */
+void
+fckpt_write(void *arg, const struct sink_pos *pos)
+{
+	struct fckpt *c = arg;
+	struct fevents ev;
+
+	memset(&ev, 0, sizeof ev);
+	if (pos->file) {
+		ev.known = true;
+		snprintf(ev.path, sizeof ev.path, "%s", pos->path);
+		ev.dev = pos->dev;
+		ev.ino = pos->ino;
+		ev.size = pos->size;
+	}
+	if (fstate_write(c->path, c->text, &ev) < 0)
+		log_warn("maillog: cannot write the state %s", c->path);
+	free(c->text);
+	free(c);
 }
 
 /* split - at most n TAB-separated fields of s (cut in place) */

@@ -37,6 +37,7 @@
 #include <sys/types.h>
 
 #include "seen.h"
+#include "sink.h"
 
 #define FSTATE_WHY_MAX	200
 
@@ -106,6 +107,16 @@ void	fstate_free(struct fstate *);
 long	fstate_scan(const struct fevents *ev, const char *logfile,
 	    struct flines *lines, struct seen *seen, char *why,
 	    size_t whysize);
+
+/* A state to write, handed to the event writer (sink.h). */
+struct fckpt {
+	char	 path[4096];	/* maillog_state */
+	char	*text;		/* fstate_text() */
+};
+
+/* fckpt_write - the writer's checkpoint callback: the state, with where
+   the event log ends; frees c */
+void	fckpt_write(void *c, const struct sink_pos *pos);
 
 bool	flines_has(const struct flines *, unsigned long line);
 void	flines_free(struct flines *);
