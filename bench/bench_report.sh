@@ -56,3 +56,7 @@ for by in category reason; do
 	    "$(echo "$tj / $te" | bc -l)" "$(echo "$te / $tw" | bc -l)"
 done
 echo "  (the same answer as jq by category and by reason)"
+th=$(med3 "$esc" report --format html "$tmp/events.json")
+"$esc" report --format html "$tmp/events.json" > "$tmp/report.html"
+printf '  %-26s %7ss   a page of %d KB\n' "esc report --format html" "$th" \
+    $(( $(stat -c %s "$tmp/report.html") / 1024 ))

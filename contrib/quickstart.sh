@@ -37,11 +37,12 @@ BUILD_DEPS="build-essential autoconf automake pkg-config m4 libmilter-dev \
 libjansson-dev libpcre2-dev zlib1g-dev libmicrohttpd-dev"
 # Tests use real components: Postfix, Sendmail's runtime libraries, swaks,
 # miltertest, a DNS server, jq, mandoc, valgrind, a JSON Schema validator,
-# Sisimai (the bounce classifier esc dsn's reasons are compared with);
+# Sisimai (the bounce classifier esc dsn's reasons are compared with),
+# Chromium and tidy (esc report's HTML page: a real browser, a validator);
 # the tools the contrib/ files are for (systemd-analyze, logrotate, rsyslog,
 # promtool); Debian packaging tools.
 TEST_DEPS="postfix swaks miltertest dnsmasq-base jq mandoc valgrind python3 \
-python3-jsonschema libsisimai-perl libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
+python3-jsonschema libsisimai-perl chromium tidy libwrap0 liblockfile1 iproute2 procps psmisc util-linux \
 clang libclang-rt-14-dev libfuzzer-14-dev systemd logrotate rsyslog rsyslog-relp \
 prometheus \
 dpkg-dev debhelper dh-autoreconf fakeroot"
@@ -294,6 +295,17 @@ package() {
 	getent passwd esc-milter >/dev/null || { echo "no esc-milter user" >&2; rc=1; }
 	esc -V && esc-milter -V
 	esc-milter -n -c /etc/esc-milter/esc-milter.conf || rc=1
+	# the daily report: installed, not enabled
+	for f in /usr/share/esc-milter/esc-report-mail \
+	    /usr/lib/systemd/system/esc-report.service \
+	    /usr/lib/systemd/system/esc-report.timer; do
+		[ -e "$f" ] || [ -e "${f#/usr}" ] || { echo "missing: $f" >&2; rc=1; }
+	done
+	if [ -d /run/systemd/system ] &&
+	    [ "$(systemctl is-enabled esc-report.timer 2>/dev/null)" != disabled ]; then
+		echo "esc-report.timer is not installed disabled" >&2
+		rc=1
+	fi
 	if [ -d /run/systemd/system ]; then
 		say "starting with systemctl"
 		systemctl start esc-milter.service || rc=1

@@ -7,9 +7,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "when.h"
 #include "strutil.h"
 #include "utf8.h"
 
@@ -91,6 +93,7 @@ static const struct {
 	{ "csv", FMT_CSV, " report suppress " },
 	{ "sarif", FMT_SARIF, " lint " },
 	{ "tsv", FMT_TSV, " reasons " },
+	{ "html", FMT_HTML, " report " },
 	{ "postfix", FMT_POSTFIX, " suppress " },
 };
 
@@ -470,3 +473,47 @@ cli_version(struct cli *c)
 	printf("esc %s (registry %s)\n", PACKAGE_VERSION,
 	    r ? registry_describe(r, buf, sizeof buf) : "unavailable");
 }
+
+/* cli_now - see cli.h */
+long long
+cli_now(void)
+{
+	const char *e = getenv("ESC_NOW");
+	long long ms;
+
+	if (e != NULL && (ms = when_iso8601(e, strlen(e))) >= 0)
+		return ms;
+	return (long long)time(NULL) * 1000;
+}
+
+/* cli_time - see cli.h */
+int
+cli_time(const char *t, long long *ms)
+{
+	long long now = cli_now();
+	time_t day;
+	struct tm tm;
+	char *end;
+	long v;
+
+	if (strcmp(t, "today") == 0 || strcmp(t, "yesterday") == 0) {
+		/* the local day, as the operator says it */
+		day = (time_t)(now / 1000);
+		localtime_r(&day, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		if (t[0] == 'y')
+			tm.tm_mday--;
+		*ms = (long long)mktime(&tm) * 1000;
+		return 0;
+	}
+	if (t[0] >= '0' && t[0] <= '9' && (v = strtol(t, &end, 10)) >= 0 &&
+	    end[0] != '\0' && strchr("smhd", end[0]) != NULL && end[1] == '\0' &&
+	    end - t <= 8) {
+		*ms = now - (long long)v * 1000 * (end[0] == 's' ? 1 :
+		    end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 86400);
+		return 0;
+	}
+	return (*ms = when_iso8601(t, strlen(t))) >= 0 ? 0 : -1;
+}
+

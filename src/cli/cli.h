@@ -124,4 +124,13 @@ int	cmd_maillog(struct cli *, int argc, char **argv);
 int	cmd_reasons(struct cli *, int argc, char **argv);
 int	cmd_suppress(struct cli *, int argc, char **argv);
 
+/* cli_now - now, in ms since the epoch: ESC_NOW (an ISO 8601 time) when
+   set, for reproducible reports and tests; else the clock */
+long long cli_now(void);
+
+/* cli_time - a time as operators say it, into ms since the epoch: today,
+   yesterday (local midnight), 90m, 24h, 7d (back from now), 2026-11-29,
+   2026-11-29T07:00:00Z, 2026-11-29T08:00:00+01:00; -1 if it is none */
+int	cli_time(const char *t, long long *ms);
+
 #endif

@@ -26,6 +26,9 @@
 #include "blocks.h"
 #include "cli.h"
 #include "report.h"
+#include "report_html.h"
+#include "supread.h"
+#include "when.h"
 
 static const char usage[] =
     "usage: esc report [--by KEY] [--mode M] [--since T] [--until T]\n"
@@ -46,8 +49,10 @@ static const char usage[] =
     "               monitor rules and warn_if_reject would have refused),\n"
     "               all\n"
     "  --since T    only events at or after T; --until T: before T.\n"
-    "               T is 2026-11-29, 2026-11-29T07:00:00Z (or with +HH:MM),\n"
-    "               or a duration back from now: 90m, 24h, 7d\n"
+    "               T is today or yesterday (local midnight), a duration\n"
+    "               back from now (90m, 24h, 7d), 2026-11-29 or\n"
+    "               2026-11-29T07:00:00Z (or with +HH:MM); yesterday's\n"
+    "               report: --since yesterday --until today\n"
     "\n"
     "exit status: 0 (bad lines are counted, not fatal), 2 a log cannot be read\n";
 
@@ -66,63 +71,22 @@ struct report {
 	struct ropts	 o;
 };
 
-/* norm_time - T into "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) */
+/* norm_time - T into "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC), as events write
+   their times */
 static int
 norm_time(const char *t, char *out, size_t size)
 {
-	struct tm tm;
+	long long ms;
 	time_t when;
-	char *end;
-	long v;
-	int off = 0, n;
+	struct tm tm;
 
-	memset(&tm, 0, sizeof tm);
-	if (isdigit((unsigned char)t[0]) && (v = strtol(t, &end, 10)) >= 0 &&
-	    end[0] != '\0' && strchr("smhd", end[0]) && end[1] == '\0' &&
-	    end - t <= 8) {
-		when = time(NULL) - v * (end[0] == 's' ? 1 : end[0] == 'm' ? 60 :
-		    end[0] == 'h' ? 3600 : 86400);
-		gmtime_r(&when, &tm);
-		strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-		return 0;
-	}
-	if (sscanf(t, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &n) != 3)
+	if (cli_time(t, &ms) < 0)
 		return -1;
-	t += n;
-	if (*t == 'T' || *t == ' ') {
-		int k = 0;
-
-		if (sscanf(t + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &k) != 2)
-			return -1;
-		t += 1 + k;
-		if (*t == ':') {
-			if (sscanf(t + 1, "%2d%n", &tm.tm_sec, &k) != 1)
-				return -1;
-			t += 1 + k;
-			if (*t == '.')
-				for (t++; isdigit((unsigned char)*t); t++)
-					;
-		}
-		if (*t == 'Z') {
-			t++;
-		} else if (*t == '+' || *t == '-') {
-			int hh, mm;
-
-			if (sscanf(t + 1, "%2d:%2d", &hh, &mm) != 2)
-				return -1;
-			off = (hh * 60 + mm) * 60 * (*t == '+' ? 1 : -1);
-			t += 6;
-		}
-	}
-	if (*t != '\0' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	when = timegm(&tm) - off;
+	when = (time_t)(ms / 1000);
 	gmtime_r(&when, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + strlen(out), size - strlen(out), ".%03dZ",
+	    (int)(ms % 1000));
 	return 0;
 }
 
@@ -134,7 +98,7 @@ on_opt(void *ctx, int key, const char *arg)
 
 	switch (key) {
 	case K_BY:
-		for (i = 0; i < BY_COUNT_; i++)
+		for (i = 0; i < BY_PUBLIC_; i++)
 			if (strcmp(arg, report_by_names[i]) == 0) {
 				r->o.by = (enum report_by)i;
 				return 0;
@@ -162,7 +126,8 @@ on_opt(void *ctx, int key, const char *arg)
 		if (norm_time(arg, key == K_SINCE ? r->o.since : r->o.until,
 		    sizeof r->o.since) < 0) {
 			cli_usage_error(r->c, "cannot read the time \"%s\" (write "
-			    "2026-11-29, 2026-11-29T07:00:00Z or 24h)", arg);
+			    "yesterday, today, 24h, 2026-11-29 or "
+			    "2026-11-29T07:00:00Z)", arg);
 			return -1;
 		}
 		return 0;
@@ -178,27 +143,10 @@ on_line(void *worker, unsigned file, time_t mtime, const char *s, size_t len)
 
 /* The merged result. */
 struct result {
-	struct rcounts	 counts;
+	struct rcounts	 counts[BY_COUNT_];
 	unsigned long long total, lines, bad;
 	json_t		*badfiles;
 };
-
-/* split - a row's key, unescaped, in its columns */
-static void
-split(const struct rslot *row, char *c1, char *c2, size_t size)
-{
-	const char *sep = memchr(row->key, RKEY_SEP, row->len);
-	struct jspan sp = { JT_STRING, row->key, sep ? (size_t)(sep -
-	    row->key) : row->len };
-
-	jscan_unescape(&sp, c1, size);
-	c2[0] = '\0';
-	if (sep != NULL) {
-		sp.p = sep + 1;
-		sp.len = row->len - (size_t)(sep + 1 - row->key);
-		jscan_unescape(&sp, c2, size);
-	}
-}
 
 static double
 share(const struct result *res, unsigned long long n)
@@ -232,7 +180,7 @@ out_json(const struct report *r, struct result *res, struct rslot *rows,
 	for (i = 0; i < k; i++) {
 		json_t *row;
 
-		split(&rows[i], a, b, sizeof a);
+		rslot_cols(&rows[i], a, b, sizeof a);
 		/* "key" is what the rows are about: the text, not its reason */
 		row = json_pack("{s:o, s:I, s:f}", "key", by == BY_TEXT ?
 		    cli_json_string(b, strlen(b)) : cli_json_string(a, strlen(a)),
@@ -266,7 +214,7 @@ out_csv(const struct report *r, struct result *res, struct rslot *rows,
 	printf("%s,%s%scount,share\n", report_col1(r->o.by), c2 ? c2 : "",
 	    c2 ? "," : "");
 	for (i = 0; i < k; i++) {
-		split(&rows[i], a, b, sizeof a);
+		rslot_cols(&rows[i], a, b, sizeof a);
 		csv_field(a);
 		putchar(',');
 		if (c2 != NULL) {
@@ -285,7 +233,7 @@ width(struct rslot *rows, size_t k, const char *title, bool second)
 	size_t i, w = strlen(title), n;
 
 	for (i = 0; i < k; i++) {
-		split(&rows[i], a, b, sizeof a);
+		rslot_cols(&rows[i], a, b, sizeof a);
 		if ((n = strlen(second ? b : a)) > w)
 			w = n;
 	}
@@ -311,7 +259,7 @@ out_text(const struct report *r, struct result *res, struct rslot *rows,
 		/* the text last, whole: it is what the row is about */
 		printf("%-*s %10s %6s  %s\n", w1, c1, "count", "share", c2);
 		for (i = 0; i < k; i++) {
-			split(&rows[i], a, b, sizeof a);
+			rslot_cols(&rows[i], a, b, sizeof a);
 			printf("%-*.*s %10llu %5.1f%%  %s\n", w1, w1, a,
 			    rows[i].count, share(res, rows[i].count), b);
 		}
@@ -326,7 +274,7 @@ out_text(const struct report *r, struct result *res, struct rslot *rows,
 		for (i = 0; i < k; i++) {
 			int bar = (int)((rows[i].count * 40 + max - 1) / max);
 
-			split(&rows[i], a, b, sizeof a);
+			rslot_cols(&rows[i], a, b, sizeof a);
 			printf("%-*.*s ", w1, w1, a);
 			if (c2 != NULL)
 				printf("%-*.*s ", w2, w2, b);
@@ -349,8 +297,8 @@ output(const struct report *r, struct result *res, json_t *files)
 	struct rslot *rows;
 	size_t k;
 
-	rows = rcounts_rows(&res->counts, r->o.by == BY_HOUR, &k);
-	if (rows == NULL && res->counts.n > 0) {
+	rows = rcounts_rows(&res->counts[r->o.by], r->o.by == BY_HOUR, &k);
+	if (rows == NULL && res->counts[r->o.by].n > 0) {
 		cli_error(r->c, "%s", strerror(ENOMEM));
 		json_decref(files);
 		return -1;
@@ -373,11 +321,12 @@ static int
 merge(struct rworker *w, unsigned nw, struct blocks_file *f, unsigned nf,
     struct result *res)
 {
-	unsigned i, j;
+	unsigned i, j, by;
 
 	for (i = 0; i < nw; i++) {
-		if (rcounts_merge(&res->counts, &w[i].counts) < 0)
-			return -1;
+		for (by = 0; by < BY_COUNT_; by++)
+			if (rcounts_merge(&res->counts[by], &w[i].counts[by]) < 0)
+				return -1;
 		res->total += w[i].total;
 		res->lines += w[i].lines;
 	}
@@ -396,6 +345,69 @@ merge(struct rworker *w, unsigned nw, struct blocks_file *f, unsigned nf,
 	return 0;
 }
 
+/* A reading thread of the HTML page: the counts and the suppression
+   table, from the same lines. */
+struct hworker {
+	struct rworker	*r;
+	struct sworker	 s;
+};
+
+static int
+on_line_html(void *worker, unsigned file, time_t mtime, const char *s,
+    size_t len)
+{
+	struct hworker *h = worker;
+
+	if (report_line(h->r, file, mtime, s, len) < 0)
+		return -1;
+	/* what esc suppress reads: our mail (outbound replies, DSNs) and
+	   deliveries; the rest of the lines need not be read twice */
+	if (len > 0 && s[0] == '{' ? memmem(s, len, "\"outbound\"", 10) ==
+	    NULL && memmem(s, len, "\"event\":\"dsn\"", 13) == NULL :
+	    memmem(s, len, "stat", 4) == NULL)
+		return 0;
+	return supread_line(&h->s, file, mtime, s, len);
+}
+
+/* html - the page, with the addresses to stop mailing */
+static int
+html(struct report *r, struct result *res, struct hworker *hw, unsigned nw,
+    char **argv, unsigned n)
+{
+	static const struct sup_rules rules = { SUP_HARD_DEFAULT,
+	    SUP_SOFT_DEFAULT, SUP_WITHIN_DEFAULT * 86400LL * 1000 };
+	struct supmap all;
+	struct html_in in;
+	struct suprow *sup;
+	unsigned i;
+	int rc = -1;
+
+	memset(&all, 0, sizeof all);
+	memset(&in, 0, sizeof in);
+	for (i = 0; i < nw; i++)
+		if (supmap_merge(&all, &hw[i].s.map) < 0)
+			goto out;
+	in.o = &r->o;
+	in.tab = r->o.tab;
+	in.counts = res->counts;
+	in.total = res->total;
+	in.lines = res->lines;
+	in.bad = res->bad;
+	in.files = (const char *const *)argv;
+	in.nfiles = n;
+	in.now = cli_now();
+	if ((sup = supmap_judge(&all, &rules, &in.nsup)) == NULL)
+		goto out;
+	in.sup = sup;
+	rc = report_html(stdout, &in);
+	if (fflush(stdout) != 0)
+		rc = -1;
+	free(sup);
+out:
+	supmap_free(&all);
+	return rc;
+}
+
 /* cmd_report - entry point */
 int
 cmd_report(struct cli *c, int argc, char **argv)
@@ -404,13 +416,16 @@ cmd_report(struct cli *c, int argc, char **argv)
 	struct result res;
 	struct blocks_file *files = NULL;
 	struct rworker *w = NULL;
+	struct hworker *hw = NULL;
+	struct sopts so;
 	void **wp = NULL;
-	unsigned nw = blocks_threads(), i;
+	unsigned nw = blocks_threads(), i, by;
 	json_t *names;
 	int n, rc = 0, br;
 
 	memset(&r, 0, sizeof r);
 	memset(&res, 0, sizeof res);
+	memset(&so, 0, sizeof so);
 	r.c = c;
 	if ((n = cli_parse(c, argc, argv, opts, on_opt, &r, usage)) < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
@@ -419,19 +434,32 @@ cmd_report(struct cli *c, int argc, char **argv)
 		    "standard input)");
 	if ((r.o.tab = cli_tables(c)) == NULL)
 		return EXIT_USAGE;
+	r.o.all = c->format == FMT_HTML;
+	/* the page's groupings (report_html.c), and the one asked for */
+	r.o.want = 1u << BY_HOUR_CLASS | 1u << BY_REASON | 1u << BY_CATEGORY |
+	    1u << BY_IN_DETAIL | 1u << BY_PROVIDER | 1u << BY_TEXT |
+	    1u << BY_XCODE | 1u << BY_HOST | 1u << r.o.by;
 	report_keys(&r.o.keys);
+	so.tab = r.o.tab;
+	if (r.o.since[0])
+		so.since_ms = when_iso8601(r.o.since, strlen(r.o.since));
+	supread_keys(&so.keys);
 	files = calloc((size_t)n, sizeof *files);
 	w = calloc(nw, sizeof *w);
+	hw = calloc(nw, sizeof *hw);
 	wp = calloc(nw, sizeof *wp);
 	names = json_array();
 	res.badfiles = json_array();
-	for (i = 0; w != NULL && i < nw; i++) {
+	for (i = 0; w != NULL && hw != NULL && i < nw; i++) {
 		w[i].o = &r.o;
-		if ((w[i].bad = calloc((size_t)n, sizeof *w[i].bad)) == NULL)
+		hw[i].r = &w[i];
+		hw[i].s.o = &so;
+		if ((w[i].bad = calloc((size_t)n, sizeof *w[i].bad)) == NULL ||
+		    (hw[i].s.bad = calloc((size_t)n, sizeof *hw[i].s.bad)) == NULL)
 			break;
-		wp[i] = &w[i];
+		wp[i] = r.o.all ? (void *)&hw[i] : (void *)&w[i];
 	}
-	if (files == NULL || w == NULL || wp == NULL || i < nw) {
+	if (files == NULL || w == NULL || hw == NULL || wp == NULL || i < nw) {
 		cli_error(c, "%s", strerror(ENOMEM));
 		rc = EXIT_USAGE;
 		goto out;
@@ -441,7 +469,8 @@ cmd_report(struct cli *c, int argc, char **argv)
 		json_array_append_new(names, cli_json_string(argv[i],
 		    strlen(argv[i])));
 	}
-	br = blocks_read(c, files, (unsigned)n, wp, nw, on_line);
+	br = blocks_read(c, files, (unsigned)n, wp, nw, r.o.all ?
+	    on_line_html : on_line);
 	if (br == -2 || merge(w, nw, files, (unsigned)n, &res) < 0) {
 		cli_error(c, "%s", strerror(ENOMEM));
 		rc = EXIT_USAGE;
@@ -449,18 +478,31 @@ cmd_report(struct cli *c, int argc, char **argv)
 	}
 	if (br < 0)
 		rc = EXIT_USAGE;
-	if (output(&r, &res, names) < 0)
+	if (r.o.all) {
+		if (html(&r, &res, hw, nw, argv, (unsigned)n) < 0) {
+			cli_error(c, "cannot write the page: %s", strerror(errno));
+			rc = EXIT_USAGE;
+		}
+	} else if (output(&r, &res, names) < 0) {
 		rc = EXIT_USAGE;
-	names = NULL;
+	}
+	names = r.o.all ? names : NULL;
 out:
 	json_decref(names);
 	for (i = 0; w != NULL && i < nw; i++) {
-		rcounts_free(&w[i].counts);
+		for (by = 0; by < BY_COUNT_; by++)
+			rcounts_free(&w[i].counts[by]);
 		free(w[i].bad);
+		if (hw != NULL) {
+			supmap_free(&hw[i].s.map);
+			free(hw[i].s.bad);
+		}
 	}
-	rcounts_free(&res.counts);
+	for (by = 0; by < BY_COUNT_; by++)
+		rcounts_free(&res.counts[by]);
 	json_decref(res.badfiles);
 	free(w);
+	free(hw);
 	free(wp);
 	free(files);
 	return rc;

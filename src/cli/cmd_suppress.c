@@ -90,7 +90,6 @@ on_opt(void *ctx, int key, const char *arg)
 	struct sup *s = ctx;
 	unsigned long v;
 	long long t;
-	char *end;
 
 	switch (key) {
 	case K_HARD:
@@ -106,19 +105,13 @@ on_opt(void *ctx, int key, const char *arg)
 		s->rules.within_ms = (long long)v * 86400 * 1000;
 		return 0;
 	case K_SINCE:
-		v = strtoul(arg, &end, 10);
-		if (arg[0] >= '0' && arg[0] <= '9' && end != arg && end[0] != '\0' &&
-		    strchr("mhd", end[0]) && end[1] == '\0') {
-			t = (long long)time(NULL) - (long long)v *
-			    (end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 86400);
-			s->o.since_ms = t * 1000;
-		} else if ((t = when_iso8601(arg, strlen(arg))) >= 0) {
-			s->o.since_ms = t;
-		} else {
+		if (cli_time(arg, &t) < 0) {
 			cli_usage_error(s->c, "cannot read the time \"%s\" (write "
-			    "2026-11-29, 2026-11-29T07:00:00Z or 7d)", arg);
+			    "yesterday, today, 7d, 2026-11-29 or "
+			    "2026-11-29T07:00:00Z)", arg);
 			return -1;
 		}
+		s->o.since_ms = t;
 		snprintf(s->since, sizeof s->since, "%s", arg);
 		return 0;
 	}
@@ -167,19 +160,6 @@ on_line(void *worker, unsigned file, time_t mtime, const char *s, size_t len)
 	return supread_line(worker, file, mtime, s, len);
 }
 
-/* A suppressed address and its verdict. */
-struct row {
-	const char	*addr;
-	struct sup_verdict v;
-};
-
-static int
-by_addr(const void *a, const void *b)
-{
-	return strcmp(((const struct row *)a)->addr,
-	    ((const struct row *)b)->addr);
-}
-
 /* iso - ms as "2026-11-29T09:40:12Z"; "" for unknown */
 static const char *
 iso(long long ms, char *buf, size_t size)
@@ -211,7 +191,7 @@ key_ok(const char *a)
 }
 
 static int
-out_postfix(struct sup *s, struct row *rows, size_t n)
+out_postfix(struct sup *s, struct suprow *rows, size_t n)
 {
 	const struct tables *tab = cli_tables(s->c);
 	struct validate_opts vo = { STAGE_RCPT, false, true, false };
@@ -251,7 +231,7 @@ out_postfix(struct sup *s, struct row *rows, size_t n)
 }
 
 static void
-out_rows(struct sup *s, struct row *rows, size_t n, size_t addrs,
+out_rows(struct sup *s, struct suprow *rows, size_t n, size_t addrs,
     json_t *files)
 {
 	char f[32], l[32];
@@ -314,50 +294,6 @@ out_rows(struct sup *s, struct row *rows, size_t n, size_t addrs,
 	printf("%zu of %zu addresses suppressed\n", n, addrs);
 }
 
-/* judge - every address of the merged table; the suppressed ones */
-static struct row *
-judge(struct sup *s, struct supmap *m, size_t *n)
-{
-	struct row *rows = calloc(m->n ? m->n : 1, sizeof *rows);
-	size_t i, k = 0;
-
-	*n = 0;
-	if (rows == NULL)
-		return NULL;
-	for (i = 0; i < m->cap; i++) {
-		struct supaddr *e = &m->slot[i];
-
-		if (e->addr == NULL || e->n == 0)
-			continue;
-		if (e->any_ok) {
-			/* the latest delivery stands for all of them */
-			struct sup_obs ok;
-
-			memset(&ok, 0, sizeof ok);
-			ok.ok = true;
-			ok.ms = e->last_ok;
-			if (e->n == e->cap) {
-				struct sup_obs *nv = realloc(e->obs,
-				    (e->cap + 1) * sizeof *nv);
-
-				if (nv == NULL) {
-					free(rows);
-					return NULL;
-				}
-				e->obs = nv;
-				e->cap++;
-			}
-			e->obs[e->n++] = ok;
-		}
-		suppress_judge(e->obs, e->n, &s->rules, &rows[k].v);
-		if (rows[k].v.suppress)
-			rows[k++].addr = e->addr;
-	}
-	qsort(rows, k, sizeof *rows, by_addr);
-	*n = k;
-	return rows;
-}
-
 /* cmd_suppress - entry point */
 int
 cmd_suppress(struct cli *c, int argc, char **argv)
@@ -366,7 +302,7 @@ cmd_suppress(struct cli *c, int argc, char **argv)
 	struct blocks_file *logs = NULL;
 	struct sworker *w = NULL;
 	struct supmap all;
-	struct row *rows = NULL;
+	struct suprow *rows = NULL;
 	void **wp = NULL;
 	unsigned nw = blocks_threads(), i, nlogs = 0;
 	size_t n = 0;
@@ -437,7 +373,7 @@ cmd_suppress(struct cli *c, int argc, char **argv)
 	for (i = 0; i < nw; i++)
 		if (supmap_merge(&all, &w[i].map) < 0)
 			goto nomem;
-	if ((rows = judge(&s, &all, &n)) == NULL)
+	if ((rows = supmap_judge(&all, &s.rules, &n)) == NULL && all.n > 0)
 		goto nomem;
 	if (c->format == FMT_POSTFIX) {
 		json_decref(files);

@@ -30,6 +30,10 @@ enum report_by {
 	BY_CATEGORY, BY_XCODE, BY_RULE, BY_SOURCE, BY_STAGE, BY_HOUR,
 	BY_SENDER_DOMAIN, BY_HOST, BY_DIRECTION, BY_PROGRAM, BY_REMOTE,
 	BY_REASON, BY_REASON_DETAIL, BY_TEXT, BY_PROVIDER, BY_MODE,
+	BY_PUBLIC_,			/* the --by names end here */
+	/* the HTML page's own groupings */
+	BY_HOUR_CLASS = BY_PUBLIC_,	/* "hour<SEP>4|5|?" */
+	BY_IN_DETAIL,			/* reason-detail, inbound only */
 	BY_COUNT_
 };
 
@@ -37,13 +41,16 @@ enum report_by {
 enum report_mode { RM_ENFORCE, RM_MONITOR, RM_ALL };
 
 /* The name of each grouping, and its columns' names. */
-extern const char *const report_by_names[BY_COUNT_];
+extern const char *const report_by_names[BY_PUBLIC_];
 const char *report_col1(enum report_by);
 const char *report_col2(enum report_by);	/* NULL: one column */
 
 /* What every worker reads with; immutable while they run. */
 struct ropts {
 	enum report_by	 by;
+	bool		 all;		/* several groupings at once (the
+					   HTML page), each in counts[by] */
+	unsigned	 want;		/* with all: which (1 << by) */
 	enum report_mode mode;
 	char		 since[32], until[32];	/* normalised, "" = none */
 	struct jscan_keys keys;
@@ -71,10 +78,14 @@ int	rcounts_merge(struct rcounts *into, const struct rcounts *from);
 struct rslot *rcounts_rows(const struct rcounts *, bool by_key, size_t *n);
 void	rcounts_free(struct rcounts *);
 
+/* rslot_cols - a row's key, unescaped, in its columns (c2 "" for a
+   one-column key) */
+void	rslot_cols(const struct rslot *, char *c1, char *c2, size_t size);
+
 /* One reading thread's state. */
 struct rworker {
 	const struct ropts *o;
-	struct rcounts	 counts;
+	struct rcounts	 counts[BY_COUNT_];	/* [o->by], or all of them */
 	unsigned long long total, other, lines, skipped;
 	unsigned long long *bad;	/* per file */
 	unsigned	 file;		/* the file of the year cache */

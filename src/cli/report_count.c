@@ -133,3 +133,20 @@ rcounts_free(struct rcounts *t)
 	free(t->slot);
 	memset(t, 0, sizeof *t);
 }
+
+/* rslot_cols - see report.h */
+void
+rslot_cols(const struct rslot *row, char *c1, char *c2, size_t size)
+{
+	const char *sep = memchr(row->key, RKEY_SEP, row->len);
+	struct jspan sp = { JT_STRING, row->key, sep ? (size_t)(sep -
+	    row->key) : row->len };
+
+	jscan_unescape(&sp, c1, size);
+	c2[0] = '\0';
+	if (sep != NULL) {
+		sp.p = sep + 1;
+		sp.len = row->len - (size_t)(sep + 1 - row->key);
+		jscan_unescape(&sp, c2, size);
+	}
+}

@@ -17,7 +17,7 @@
 #include "report.h"
 #include "textshape.h"
 
-const char *const report_by_names[BY_COUNT_] = {
+const char *const report_by_names[BY_PUBLIC_] = {
 	"category", "xcode", "rule", "source", "stage", "hour", "sender-domain",
 	"host", "direction", "program", "remote", "reason", "reason-detail",
 	"text", "provider", "mode",
@@ -27,8 +27,8 @@ const char *const report_by_names[BY_COUNT_] = {
 const char *
 report_col1(enum report_by by)
 {
-	return by == BY_REASON_DETAIL || by == BY_TEXT ? "reason" :
-	    report_by_names[by];
+	return by == BY_REASON_DETAIL || by == BY_TEXT || by == BY_IN_DETAIL ?
+	    "reason" : by == BY_HOUR_CLASS ? "hour" : report_by_names[by];
 }
 
 /* report_col2 - see report.h */
@@ -37,7 +37,10 @@ report_col2(enum report_by by)
 {
 	switch (by) {
 	case BY_REASON_DETAIL:
+	case BY_IN_DETAIL:
 		return "detail";
+	case BY_HOUR_CLASS:
+		return "class";
 	case BY_TEXT:
 		return "text";
 	case BY_PROVIDER:
@@ -50,11 +53,11 @@ report_col2(enum report_by by)
 /* Fields picked out of each event. */
 enum { F_EVENT, F_TS, F_SOURCE, F_RULE, F_STAGE, F_CATEGORY, F_SENDER,
     F_XCODE, F_HOST, F_DIRECTION, F_PROGRAM, F_REMOTE, F_DSN, F_MODE,
-    F_REASON, F_DETAIL, F_CODE, F_TEXT, F_PROVIDER, F_RNAME, F_COUNT };
+    F_REASON, F_DETAIL, F_CODE, F_TEXT, F_PROVIDER, F_RNAME, F_CLASS, F_COUNT };
 static const char *const fields[F_COUNT] = { "event", "ts", "source", "rule",
     "stage", "category", "sender", "reply.xcode", "host", "direction",
     "program", "remote.domain", "dsn", "mode", "reason", "reason_detail",
-    "reply.code", "reply.text", "remote.provider", "remote.name" };
+    "reply.code", "reply.text", "remote.provider", "remote.name", "class" };
 
 /* report_keys - the fields an event key is made of */
 void
@@ -201,9 +204,13 @@ ev_provider(const struct ropts *o, const struct jspan *f, char *buf,
 	return "other";
 }
 
-/* ev_key - the grouping key of a JSON event */
+/* NOKEY - the line does not count in this grouping */
+#define NOKEY	((size_t)-1)
+
+/* ev_key - the grouping key of a JSON event, or NOKEY */
 static size_t
-ev_key(const struct ropts *o, const struct jspan *f, char *buf)
+ev_key(const struct ropts *o, enum report_by by, const struct jspan *f,
+    char *buf)
 {
 	const struct jspan *sp = NULL;
 	const char *none = "(none)";
@@ -211,13 +218,28 @@ ev_key(const struct ropts *o, const struct jspan *f, char *buf)
 	char shape[TEXTSHAPE_MAX + 1];
 	size_t n;
 
-	switch (o->by) {
+	switch (by) {
 	case BY_CATEGORY:
 		sp = &f[F_CATEGORY];
 		break;
 	case BY_XCODE:
 		sp = f[F_XCODE].type == JT_STRING ? &f[F_XCODE] : &f[F_DSN];
 		break;
+	case BY_HOUR_CLASS:
+		n = f[F_TS].type == JT_STRING && f[F_TS].len >= 13 ?
+		    (size_t)snprintf(buf, RKEY_MAX, "%.13s:00Z", f[F_TS].p) :
+		    (size_t)snprintf(buf, RKEY_MAX, "(none)");
+		buf[n++] = RKEY_SEP;
+		buf[n++] = f[F_CLASS].type == JT_NUMBER && f[F_CLASS].len == 1 ?
+		    f[F_CLASS].p[0] : f[F_CODE].type == JT_STRING &&
+		    f[F_CODE].len > 0 ? f[F_CODE].p[0] : '?';
+		buf[n] = '\0';
+		return n;
+	case BY_IN_DETAIL:
+		if (jscan_eq(&f[F_DIRECTION], "outbound"))
+			return NOKEY;
+		ev_reason(o, f, reason, sizeof reason, detail, sizeof detail);
+		return two(buf, reason, detail, strlen(detail), false);
 	case BY_RULE:
 		sp = &f[F_RULE];
 		none = "(no rule)";
@@ -300,6 +322,13 @@ mode_ok(const struct ropts *o, bool monitor)
 	return o->mode == RM_ALL || (o->mode == RM_MONITOR) == monitor;
 }
 
+/* add - the line in grouping by, unless it does not count there */
+static int
+add(struct rworker *w, enum report_by by, const char *key, size_t n)
+{
+	return n == NOKEY ? 0 : rcounts_add(&w->counts[by], key, n, 1);
+}
+
 /* json_line - one event line */
 static int
 json_line(struct rworker *w, unsigned file, const char *s, size_t len)
@@ -307,6 +336,7 @@ json_line(struct rworker *w, unsigned file, const char *s, size_t len)
 	const struct ropts *o = w->o;
 	struct jspan f[F_COUNT];
 	char key[RKEY_MAX];
+	unsigned by;
 
 	if (jscan_object(s, len, &o->keys, f) < 0) {
 		w->bad[file]++;
@@ -323,22 +353,42 @@ json_line(struct rworker *w, unsigned file, const char *s, size_t len)
 		return 0;
 	}
 	w->total++;
-	return rcounts_add(&w->counts, key, ev_key(o, f, key), 1);
+	if (!o->all)
+		return add(w, o->by, key, ev_key(o, o->by, f, key));
+	for (by = 0; by < BY_COUNT_; by++)
+		if ((o->want & (1u << by)) &&
+		    add(w, by, key, ev_key(o, by, f, key)) < 0)
+			return -1;
+	return 0;
 }
 
-/* rec_key - the grouping key of recipient i of the worker's record */
+/* rec_key - the grouping key of recipient i of the worker's record, or
+   NOKEY */
 static size_t
-rec_key(struct rworker *w, const struct logline *ll, unsigned i,
-    const struct reply_class *rc, char *buf)
+rec_key(struct rworker *w, enum report_by by, const struct logline *ll,
+    unsigned i, const struct reply_class *rc, char *buf)
 {
-	const struct ropts *o = w->o;
 	const struct maillog_rec *m = &w->rec;
 	char cx[XCODE_STRLEN], tmp[512], ts[40];
 	char shape[TEXTSHAPE_MAX + 1];
 	const char *x, *reason = rc ? reason_name(rc->reason) : "";
 	size_t n;
 
-	switch (o->by) {
+	switch (by) {
+	case BY_HOUR_CLASS:
+		n = ll->has_time ? (size_t)snprintf(buf, RKEY_MAX, "%.13s:00Z",
+		    logline_ts(ll->ms, ts, sizeof ts)) :
+		    (size_t)snprintf(buf, RKEY_MAX, "(none)");
+		buf[n++] = RKEY_SEP;
+		buf[n++] = m->code[0] ? m->code[0] : m->dsn.p && m->dsn.n > 0 ?
+		    m->dsn.p[0] : '?';
+		buf[n] = '\0';
+		return n;
+	case BY_IN_DETAIL:
+		if (m->direction == MLD_OUTBOUND)
+			return NOKEY;
+		return two(buf, reason, rc->reason_detail,
+		    strlen(rc->reason_detail), true);
 	case BY_CATEGORY:
 		return (size_t)snprintf(buf, RKEY_MAX, "%s", rc->subject >= 0 ?
 		    category_name(category_of((unsigned)rc->subject)) :
@@ -443,7 +493,7 @@ log_line(struct rworker *w, unsigned file, const char *s, size_t len)
 			return 0;
 		}
 	}
-	if (o->by == BY_CATEGORY || o->by == BY_REASON ||
+	if (o->all || o->by == BY_CATEGORY || o->by == BY_REASON ||
 	    o->by == BY_REASON_DETAIL || o->by == BY_TEXT ||
 	    o->by == BY_PROVIDER) {
 		maillog_classify(o->tab, &w->rec, &rc);
@@ -451,10 +501,19 @@ log_line(struct rworker *w, unsigned file, const char *s, size_t len)
 	}
 	n = w->rec.nrcpt > 0 ? w->rec.nrcpt : 1;
 	for (i = 0; i < n; i++) {
+		unsigned by;
+
 		w->total++;
-		if (rcounts_add(&w->counts, key, rec_key(w, &ll, i, rcp, key),
-		    1) < 0)
-			return -1;
+		if (!o->all) {
+			if (add(w, o->by, key, rec_key(w, o->by, &ll, i, rcp,
+			    key)) < 0)
+				return -1;
+			continue;
+		}
+		for (by = 0; by < BY_COUNT_; by++)
+			if ((o->want & (1u << by)) && add(w, by, key,
+			    rec_key(w, by, &ll, i, rcp, key)) < 0)
+				return -1;
 	}
 	return 0;
 }

@@ -411,3 +411,55 @@ supread_dsn(struct sworker *w, const char *file, time_t mtime,
 	free(k);
 	return rc;
 }
+
+static int
+by_addr(const void *a, const void *b)
+{
+	return strcmp(((const struct suprow *)a)->addr,
+	    ((const struct suprow *)b)->addr);
+}
+
+/* supmap_judge - see supread.h */
+struct suprow *
+supmap_judge(struct supmap *m, const struct sup_rules *rules, size_t *n)
+{
+	struct suprow *rows = calloc(m->n ? m->n : 1, sizeof *rows);
+	size_t i, k = 0;
+
+	*n = 0;
+	if (rows == NULL)
+		return NULL;
+	for (i = 0; i < m->cap; i++) {
+		struct supaddr *e = &m->slot[i];
+
+		if (e->addr == NULL || e->n == 0)
+			continue;
+		if (e->any_ok) {
+			/* the latest delivery stands for all of them */
+			struct sup_obs ok;
+
+			memset(&ok, 0, sizeof ok);
+			ok.ok = true;
+			ok.ms = e->last_ok;
+			if (e->n == e->cap) {
+				struct sup_obs *nv = realloc(e->obs,
+				    (e->cap + 1) * sizeof *nv);
+
+				if (nv == NULL) {
+					free(rows);
+					return NULL;
+				}
+				e->obs = nv;
+				e->cap++;
+			}
+			e->obs[e->n++] = ok;
+		}
+		suppress_judge(e->obs, e->n, rules, &rows[k].v);
+		if (rows[k].v.suppress)
+			rows[k++].addr = e->addr;
+	}
+	qsort(rows, k, sizeof *rows, by_addr);
+	*n = k;
+	return rows;
+}
+

@@ -69,6 +69,17 @@ int	supread_dsn(struct sworker *, const char *file, time_t mtime,
 	    const char *buf, size_t len);
 
 int	supmap_merge(struct supmap *into, const struct supmap *from);
+
+/* A suppressed address and its verdict. */
+struct suprow {
+	const char	*addr;		/* borrowed from the table */
+	struct sup_verdict v;
+};
+
+/* supmap_judge - every address of the table judged by the rules: the
+   suppressed ones, sorted by address (*n of them; NULL on ENOMEM) */
+struct suprow *supmap_judge(struct supmap *, const struct sup_rules *,
+	    size_t *n);
 void	supmap_free(struct supmap *);
 
 #endif

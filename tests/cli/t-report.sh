@@ -55,8 +55,22 @@ is "$(by category --since 2026-11-29T08:00:00Z)" "addressing,20,57.1 mail-system
 is "$(by category --until 2026-11-29T08:00:00Z)" "security,30,100.0 " "--until (exclusive)"
 is "$(by category --since 2026-11-29T09:30:00+01:00 --until 2026-11-29T09:00:04Z)" "security,3,100.0 " "--since with an offset, --until"
 is "$(by category --since 2026-11-30)" "" "--since a later day: nothing"
-run "$ESC" report --since yesterday "$T/mx1.json"
+run "$ESC" report --since the-day-before "$T/mx1.json"
 is "$rc" 2 "unreadable time: exit 2"
+like "$err" 'write yesterday, today, 24h' "and says how to write one"
+
+# Dates as operators say them, with a fixed now (ESC_NOW) and the log's
+# year from its mtime: a log written on New Year's morning.
+rej() { printf '%s mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <%s@d.example>: Recipient address rejected: User unknown; from=<a@b.example> to=<%s@d.example> proto=ESMTP helo=<x>\n' "$1" "$2" "$2"; }
+{ rej 'Dec 30 12:00:00' old; rej 'Dec 31 12:00:00' noon; rej 'Dec 31 23:59:59' late; rej 'Jan  1 00:00:01' new; } > "$T/ny.log"
+touch -d 2027-01-01T09:00:00Z "$T/ny.log"
+ny() { ESC_NOW=2027-01-01T10:00:00Z TZ=UTC "$ESC" report --format json "$@" "$T/ny.log" | jq -c '[.since, .until, .total]'; }
+is "$(ny --since yesterday --until today)" '["2026-12-31T00:00:00.000Z","2027-01-01T00:00:00.000Z",2]' \
+    "--since yesterday --until today: New Year's Eve alone (its lines placed in 2026 from the file's mtime)"
+is "$(ny --since today)" '["2027-01-01T00:00:00.000Z",null,1]' "--since today"
+is "$(ny --since 24h)" '["2026-12-31T10:00:00.000Z",null,3]' "--since 24h, back from ESC_NOW"
+is "$(ESC_NOW=2027-01-01T10:00:00Z TZ=Europe/Paris "$ESC" report --format json --since yesterday "$T/ny.log" | jq -r .since)" \
+    "2026-12-30T23:00:00.000Z" "yesterday is the local day (Europe/Paris)"
 run "$ESC" report --since 87600h "$T/mx1.json"
 like "$out" 'total +55' "relative time: 87600h ago includes everything"
 

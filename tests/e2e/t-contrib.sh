@@ -1,6 +1,6 @@
 #!/bin/bash
 # t-contrib.sh - the integration files in contrib/ work with the real tools:
-# the systemd unit verifies, logrotate rotates the event log of a running
+# the systemd units verify (the daemon's, the daily report's), logrotate rotates the event log of a running
 # daemon without losing a line, rsyslog splits the syslog: events into a
 # file of valid JSON lines, promtool accepts and unit-tests the alert rules,
 # the Grafana dashboard and the rules only use metrics the daemon writes,
@@ -26,9 +26,26 @@ if command -v systemd-analyze >/dev/null; then
 	    sed -n 's/.*Overall exposure level for esc-milter.service: \([0-9.]*\).*/\1/p')
 	ok $(awk -v e="$exposure" 'BEGIN { exit !(e != "" && e < 2.0) }'; echo $?) \
 	    "systemd-analyze security: exposure ${exposure:-?} (under 2.0)"
+	# the daily report: the service, the timer, the script they run
+	sed "s|/usr/share/esc-milter/esc-report-mail|$(cd "$C" && pwd)/esc-report-mail|" \
+	    "$C/systemd/esc-report.service" > "$T/esc-report.service"
+	cp "$C/systemd/esc-report.timer" "$T/esc-report.timer"
+	run systemd-analyze verify --man=no "$T/esc-report.service" "$T/esc-report.timer"
+	is "$rc$err" 0 "esc-report.service and .timer: systemd-analyze verify, no complaint"
 else
 	ok 0 "# SKIP systemd-analyze not installed (Debian: systemd)"
 	ok 0 "# SKIP systemd-analyze not installed (Debian: systemd)"
+	ok 0 "# SKIP systemd-analyze not installed (Debian: systemd)"
+fi
+for f in esc-report.service esc-report.timer; do
+	is "$(cmp -s "$C/systemd/$f" "$top_srcdir/debian/esc-milter.$f" && echo same)" same \
+	    "debian/esc-milter.$f is contrib/systemd/$f"
+done
+like "$(tr '\n' ' ' < "$C/systemd/esc-report.timer")" 'OnCalendar=\*-\*-\* 06:15:00 .*Persistent=true' "timer: daily, catching up after a stop"
+if command -v sh >/dev/null && sh -n "$C/esc-report-mail"; then
+	ok 0 "esc-report-mail: sh -n"
+else
+	ok 1 "esc-report-mail: sh -n"
 fi
 
 # --- metric names used by the rules and the dashboard ----------------------

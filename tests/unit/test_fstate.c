@@ -38,10 +38,10 @@ main(void)
 {
 	struct seen *seen = seen_new();
 	struct fstate st;
-	struct fheld held[2] = {
-		{ "/var/log/mail.log", 41, 0, "Dec  7 10:00:01 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <a@b>: Recipient address rejected: tab\there; from=<s@t> to=<a@b>" },
-		{ "/var/log/mail.log.1", 7, 1, "line \"two\" \\ with quotes" },
-	};
+	static char f1[] = "/var/log/mail.log", f2[] = "/var/log/mail.log.1",
+	    t1[] = "Dec  7 10:00:01 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <a@b>: Recipient address rejected: tab\there; from=<s@t> to=<a@b>",
+	    t2[] = "line \"two\" \\ with quotes";
+	struct fheld held[2] = { { f1, 41, 0, t1 }, { f2, 7, 1, t2 } };
 	struct fevents ev = { true, "", 8, 9, 4242 };
 	char why[FSTATE_WHY_MAX], *text;
 	int rc;
