@@ -48,18 +48,19 @@ def main():
         def L(prog, msg):
             lines.append("%s mx1 postfix/%s[%d]: %s" % (ts, prog, pid, msg))
 
-        L("postscreen", "CONNECT from [%s]:%d to [192.0.2.1]:25" % (ip, rnd.randint(1024, 65535)))
+        port = rnd.randint(1024, 65535)
+        L("postscreen", "CONNECT from [%s]:%d to [192.0.2.1]:25" % (ip, port))
         kind = rnd.choices(names, weights)[0] if rnd.random() < 0.25 else "delivered"
         counts[kind] += 1
         tail = "; from=<%s> to=<%s> proto=ESMTP helo=<%s>" % (sender, rcpt, host)
         if kind == "postscreen_dnsbl":
-            L("postscreen", "DNSBL rank 3 for [%s]:%d" % (ip, 40000))
-            L("postscreen", "NOQUEUE: reject: RCPT from [%s]:40000: 550 5.7.1 Service unavailable; "
+            L("postscreen", "DNSBL rank 3 for [%s]:%d" % (ip, port))
+            L("postscreen", "NOQUEUE: reject: RCPT from [%s]:%d: 550 5.7.1 Service unavailable; "
               "client [%s] blocked using zen.spamhaus.org; from=<%s>, to=<%s>, proto=ESMTP, helo=<%s>"
-              % (ip, ip, sender, rcpt, host))
-            L("postscreen", "DISCONNECT [%s]:40000" % ip)
+              % (ip, port, ip, sender, rcpt, host))
+            L("postscreen", "DISCONNECT [%s]:%d" % (ip, port))
         else:
-            L("postscreen", "PASS OLD [%s]:40000" % ip)
+            L("postscreen", "PASS OLD [%s]:%d" % (ip, port))
             L("smtpd", "connect from %s[%s]" % (host, ip))
             L("smtpd", "Anonymous TLS connection established from %s[%s]: TLSv1.3 with cipher "
               "TLS_AES_256_GCM_SHA384 (256/256 bits)" % (host, ip))

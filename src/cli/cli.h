@@ -123,6 +123,7 @@ int	cmd_dsn(struct cli *, int argc, char **argv);
 int	cmd_maillog(struct cli *, int argc, char **argv);
 int	cmd_reasons(struct cli *, int argc, char **argv);
 int	cmd_suppress(struct cli *, int argc, char **argv);
+int	cmd_trace(struct cli *, int argc, char **argv);
 
 /* cli_now - now, in ms since the epoch: ESC_NOW (an ISO 8601 time) when
    set, for reproducible reports and tests; else the clock */

@@ -25,6 +25,7 @@ static const struct {
 	{ "dsn", cmd_dsn, "classify the recipients of delivery status notifications" },
 	{ "maillog", cmd_maillog, "Postfix and Sendmail log lines as reply events" },
 	{ "suppress", cmd_suppress, "the recipients to stop sending to, and why" },
+	{ "trace", cmd_trace, "what happened to a message: its log lines, queue ids and outcomes" },
 	{ "reasons", cmd_reasons, "the reason vocabulary and the table that gives each reply one" },
 	{ "registry", cmd_registry, "print the active registry, or diff an IANA file with it" },
 	{ NULL, NULL, NULL },

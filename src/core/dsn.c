@@ -27,6 +27,8 @@
 enum field {
 	F_OTHER = 0,
 	F_REPORTING_MTA,
+	F_QUEUE_ID,		/* X-Postfix-Queue-ID */
+	F_ENVID,		/* Original-Envelope-Id */
 	F_ORIG_RCPT,		/* per-recipient fields from here on */
 	F_FINAL_RCPT,
 	F_ACTION,
@@ -42,6 +44,8 @@ static const struct {
 	enum field	 f;
 } fields[] = {
 	{ "Reporting-MTA", F_REPORTING_MTA },
+	{ "X-Postfix-Queue-ID", F_QUEUE_ID },
+	{ "Original-Envelope-Id", F_ENVID },
 	{ "Original-Recipient", F_ORIG_RCPT },
 	{ "Final-Recipient", F_FINAL_RCPT },
 	{ "Action", F_ACTION },
@@ -215,6 +219,14 @@ commit(struct pstate *ps)
 			    v);
 		return;
 	}
+	if (f == F_QUEUE_ID || f == F_ENVID) {
+		char *dst = f == F_QUEUE_ID ? ps->d->queue_id : ps->d->envid;
+
+		if (dst[0] == '\0')
+			str_copy(dst, f == F_QUEUE_ID ? sizeof ps->d->queue_id :
+			    sizeof ps->d->envid, v);
+		return;
+	}
 	if (f == F_OTHER)
 		return;
 	/* A repeated recipient field starts the next recipient: several
@@ -367,6 +379,34 @@ dsn_parse_fields(struct dsn *d, const char *s, size_t len, bool global)
 	return rc;
 }
 
+/* msgid_of - the Message-ID of a header block, without its angle
+   brackets, into out ("" when there is none) */
+static void
+msgid_of(const char *s, size_t n, char *out, size_t size)
+{
+	size_t i = 0, k;
+
+	out[0] = '\0';
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - s) : n;
+
+		if (end == i || (end == i + 1 && s[i] == '\r'))
+			return;			/* the end of the header */
+		if (end - i > 11 && strncasecmp(s + i, "Message-ID:", 11) == 0) {
+			for (i += 11; i < end && (s[i] == ' ' || s[i] == '\t' ||
+			    s[i] == '<'); i++)
+				;
+			for (k = 0; i < end && s[i] != '>' && s[i] != '\r' &&
+			    s[i] != ' ' && k + 1 < size; i++)
+				out[k++] = s[i];
+			out[k] = '\0';
+			return;
+		}
+		i = end + 1;
+	}
+}
+
 struct walkctx {
 	struct dsn	*d;
 	int		 rc;
@@ -385,6 +425,16 @@ on_part(void *arg, const char *type, const char *cte,
 		global = false;
 	} else if (strcmp(type, "message/global-delivery-status") == 0) {
 		global = true;
+	} else if (strcmp(type, "text/rfc822-headers") == 0 ||
+	    strcmp(type, "message/rfc822") == 0 ||
+	    strcmp(type, "message/global-headers") == 0 ||
+	    strcmp(type, "message/global") == 0) {
+		/* the returned message: its Message-ID ties the bounce to
+		   the delivery that caused it (esc trace --dsn) */
+		if (w->d->orig_msgid[0] == '\0')
+			msgid_of(e->body, e->bodylen, w->d->orig_msgid,
+			    sizeof w->d->orig_msgid);
+		return 0;
 	} else {
 		/* the notification people read, before the status part */
 		if (strcmp(type, "text/plain") == 0 && w->d->notice == NULL &&

@@ -50,6 +50,10 @@ struct dsn_rcpt {
 
 struct dsn {
 	char	 reporting_mta[DSN_HOST_MAX];	/* of the first part */
+	char	 queue_id[DSN_WORD_MAX];	/* X-Postfix-Queue-ID, "" */
+	char	 envid[DSN_ADDR_MAX];		/* Original-Envelope-Id, "" */
+	char	 orig_msgid[DSN_ADDR_MAX];	/* the returned message's
+						   Message-ID, "" */
 	unsigned nparts;			/* status parts found */
 	bool	 global;			/* an RFC 6533 part among them */
 	unsigned orphans;	/* per-recipient fields without a recipient */

@@ -29,6 +29,9 @@ static const char *const names[FID_COUNT] = {
 	"generic-code",
 	"status-mismatch",
 	"action-unknown",
+	"async-bounce",
+	"log-mismatch",
+	"not-in-log",
 };
 
 /* finding_name - stable id */

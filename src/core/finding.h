@@ -31,9 +31,13 @@ enum finding_id {
 	/* Findings on received DSNs only (not on replies): */
 	FID_STATUS_MISMATCH,	/* Diagnostic-Code or Action vs Status: */
 	FID_ACTION_UNKNOWN,	/* Action: not one of RFC 3464's five */
+	/* Findings of esc trace --dsn: a bounce against the MTA's log. */
+	FID_ASYNC_BOUNCE,	/* the log says delivered, the bounce failed */
+	FID_LOG_MISMATCH,	/* both failed, with other codes */
+	FID_NOT_IN_LOG,		/* the log has no delivery to the address */
 };
 #define FID_REPLY_COUNT	(FID_GENERIC_CODE + 1)	/* ids a reply can raise */
-#define FID_COUNT	(FID_ACTION_UNKNOWN + 1)
+#define FID_COUNT	(FID_NOT_IN_LOG + 1)
 
 #define FINDING_MSG	320
 #define FINDING_SUGG	64
