@@ -235,6 +235,7 @@ on_story(void *arg, struct trace_story *s)
 			trace_text(&r->view, s, &os, stdout);
 			if (r->has_dsn)
 				tdsn_text(&r->view, &r->dsn, &os, stdout);
+			trace_text_lines(&r->view, s, stdout);
 		}
 	}
 	trace_outcomes_free(&os);

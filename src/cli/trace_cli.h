@@ -57,9 +57,17 @@ int	trace_outcomes(const struct tview *, const struct trace_story *,
 	    struct touts *);
 void	trace_outcomes_free(struct touts *);
 
-/* trace_text - a story for people */
+/* trace_text - a story for people, but its lines */
 void	trace_text(const struct tview *, const struct trace_story *,
 	    const struct touts *, FILE *);
+
+/* trace_text_lines - then its lines, with their file and number */
+void	trace_text_lines(const struct tview *, const struct trace_story *,
+	    FILE *);
+
+/* trace_put - a log's bytes to a terminal: controls and invalid UTF-8
+   as '?' */
+void	trace_put(const char *s, FILE *fp);
 
 /* trace_json - a story as one object (new reference); NULL on ENOMEM */
 json_t	*trace_json(const struct tview *, const struct trace_story *,

@@ -177,31 +177,56 @@ tdsn_text(const struct tview *v, struct tdsn *t, const struct touts *os,
 	struct findings fs;
 	size_t i;
 
-	fprintf(fp, "  bounce     %s", t->path);
-	if (d->reporting_mta[0])
-		fprintf(fp, ", from %s", d->reporting_mta);
-	if (d->queue_id[0])
-		fprintf(fp, ", queue id %s", d->queue_id);
-	if (t->msgid[0])
-		fprintf(fp, ", about <%s>", t->msgid);
+	fprintf(fp, "  bounce     ");
+	trace_put(t->path, fp);
+	if (d->reporting_mta[0]) {
+		const char *m = d->reporting_mta, *semi = strchr(m, ';');
+
+		if (semi != NULL)	/* "dns; mx.example.com" */
+			for (m = semi + 1; *m == ' '; m++)
+				;
+		fputs(", from ", fp);
+		trace_put(m, fp);
+	}
+	if (d->queue_id[0]) {
+		fputs(", queue id ", fp);
+		trace_put(d->queue_id, fp);
+	}
+	if (t->msgid[0]) {
+		fputs(", about <", fp);
+		trace_put(t->msgid, fp);
+		fputc('>', fp);
+	}
 	fputc('\n', fp);
 	for (i = 0; i < d->nrcpt; i++) {
 		const struct dsn_rcpt *r = &d->rcpt[i];
 		const struct tout *o = logged(os, r);
+		const char *act;
 
 		dsn_classify(v->tab, d, r, &k);
 		judge(t, &k, o, &fs);
-		fprintf(fp, "    <%s>\n      bounce   %-8s %-9s %s%s%s\n",
-		    dsn_recipient(r), r->action[0] ? r->action : "-",
-		    k.has_code ? k.status : "-", reason_name(k.reason),
-		    r->diagnostic[0] ? "  " : "", r->diagnostic);
-		if (o != NULL)
-			fprintf(fp, "      log      %-8s %-9s %s  %s:%lu\n",
-			    o->status, o->xcode[0] ? o->xcode : "-",
-			    o->text ? o->text : "", v->files[o->file],
-			    o->line);
-		else
-			fprintf(fp, "      log      nothing\n");
+		fputs("    <", fp);
+		trace_put(dsn_recipient(r), fp);
+		fputs(">\n      bounce   ", fp);
+		act = r->action[0] ? r->action : "-";
+		trace_put(act, fp);
+		fprintf(fp, "%*s %-9s %s", strlen(act) < 8 ? (int)(8 -
+		    strlen(act)) : 0, "", k.has_code ? k.status : "-",
+		    reason_name(k.reason));
+		if (r->diagnostic[0]) {
+			fputs("  ", fp);
+			trace_put(r->diagnostic, fp);
+		}
+		fputc('\n', fp);
+		if (o != NULL) {
+			fprintf(fp, "      log      %-8s %-9s %s%s", o->status,
+			    o->xcode[0] ? o->xcode : "-", o->code,
+			    o->code[0] ? " " : "");
+			trace_put(o->text ? o->text : "", fp);
+			fprintf(fp, "  %s:%lu\n", v->files[o->file], o->line);
+		} else {
+			fputs("      log      nothing\n", fp);
+		}
 		cli_print_findings(v->c, &fs, fp, "      ");
 	}
 }

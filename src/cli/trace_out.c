@@ -227,6 +227,15 @@ ts(long long ms, char *buf, size_t size)
 	return ms >= 0 ? logline_ts(ms, buf, size) : "-";
 }
 
+static void put(const char *, FILE *);
+
+/* trace_put - see trace_cli.h */
+void
+trace_put(const char *s, FILE *fp)
+{
+	put(s, fp);
+}
+
 /* put - a log's bytes for a terminal: controls and invalid UTF-8 as ? */
 static void
 put(const char *s, FILE *fp)
@@ -329,7 +338,7 @@ trace_text(const struct tview *v, const struct trace_story *s,
     const struct touts *os, FILE *fp)
 {
 	char t1[40], t2[40];
-	size_t i;
+	size_t i, k;
 
 	fputs(s->noqueue ? "refused before the queue" : "message", fp);
 	for (i = 0; i < s->nqids; i++)
@@ -338,13 +347,24 @@ trace_text(const struct tview *v, const struct trace_story *s,
 	    ts(s->first_ms, t1, sizeof t1), ts(s->last_ms, t2, sizeof t2),
 	    s->nrecs, s->nrecs == 1 ? "" : "s", s->complete ? "" :
 	    "; not over at the end of the log");
-	for (i = 0; i < s->client_ips.n || i < s->client_names.n; i++) {
+	for (i = k = 0; i < s->nqids; i++)	/* who sent it in */
+		if (s->qids[i]->client != NULL && s->qids[i]->how ==
+		    TLH_RECEIVED) {
+			fprintf(fp, "  %-11s", k++ == 0 ? "client" : "");
+			put(s->qids[i]->client, fp);
+			fputc('\n', fp);
+		}
+	for (i = 0; s->noqueue && i < s->client_ips.n; i++) {
 		fprintf(fp, "  %-11s", i == 0 ? "client" : "");
-		put(i < s->client_names.n ? s->client_names.v[i] : "unknown",
-		    fp);
-		fputc('[', fp);
-		put(i < s->client_ips.n ? s->client_ips.v[i] : "?", fp);
-		fputs("]\n", fp);
+		if (s->client_names.n == 1 && s->client_ips.n == 1) {
+			put(s->client_names.v[0], fp);
+			fputc('[', fp);
+			put(s->client_ips.v[i], fp);
+			fputc(']', fp);
+		} else {
+			put(s->client_ips.v[i], fp);
+		}
+		fputc('\n', fp);
 	}
 	text_list("sender", &s->senders, fp);
 	text_list("message-id", &s->msgids, fp);
@@ -360,10 +380,23 @@ trace_text(const struct tview *v, const struct trace_story *s,
 		}
 		fputs("on ", fp);
 		put(q->host[0] ? q->host : "-", fp);
+		if (q->client != NULL && q->how != TLH_RECEIVED) {
+			fputs(", sent in by ", fp);
+			put(q->client, fp);
+		}
 		fputs(q->sendmail ? (q->final ? ", done\n" : ", not done\n") :
 		    q->removed ? ", removed\n" : ", still queued\n", fp);
 	}
 	text_recipients(v, os, fp);
+}
+
+/* trace_text_lines - see trace_cli.h */
+void
+trace_text_lines(const struct tview *v, const struct trace_story *s,
+    FILE *fp)
+{
+	size_t i;
+
 	fprintf(fp, "  lines\n");
 	for (i = 0; i < s->nrecs; i++) {
 		fprintf(fp, "    %s:%lu  ", v->files[s->recs[i]->file],
@@ -479,9 +512,10 @@ trace_json(const struct tview *v, const struct trace_story *s,
 	for (i = 0; i < s->nqids; i++) {
 		const struct trace_qid *q = s->qids[i];
 
-		json_array_append_new(qs, json_pack("{s:s, s:o, s:s, s:o, s:b,"
-		    " s:o, s:o}", "id", q->id, "host", event_str(q->host),
+		json_array_append_new(qs, json_pack("{s:s, s:o, s:s, s:o, s:o,"
+		    " s:b, s:o, s:o}", "id", q->id, "host", event_str(q->host),
 		    "how", tline_how_name(q->how), "from", event_str(q->from),
+		    "client", event_str(q->client),
 		    "done", q->sendmail ? q->final : q->removed,
 		    "first", jtime(q->first_ms), "last", jtime(q->last_ms)));
 	}

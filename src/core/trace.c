@@ -110,10 +110,33 @@ join(struct trace *t, struct trace_story *a, struct trace_story *b)
 	return trace_story_merge(t, a, b) < 0 ? NULL : a;
 }
 
+/* list - each address of a Sendmail to= list, "<a@x>,<b@y>" */
+static int
+list(struct trace_story *s, struct ml_span l)
+{
+	const char *p = l.p, *end = l.p + l.n, *c;
+
+	while (p < end) {
+		if ((c = memchr(p, ',', (size_t)(end - p))) == NULL)
+			c = end;
+		if (c - p >= 2 && *p == '<' && c[-1] == '>') {
+			if (trace_strs_add(&s->rcpts, p + 1,
+			    (size_t)(c - p - 2)) < 0)
+				return -1;
+		} else if (trace_strs_add(&s->rcpts, p, (size_t)(c - p)) < 0) {
+			return -1;
+		}
+		p = c + 1;
+	}
+	return 0;
+}
+
 /* facts - what a search looks for, from one line */
 static int
 facts(struct trace_story *s, const struct tline *tl)
 {
+	if (tl->rcpts.p != NULL && list(s, tl->rcpts) < 0)
+		return -1;
 	if (tl->sender.p != NULL && tl->sender.n == 0 &&
 	    trace_strs_add(&s->senders, "<>", 2) < 0)
 		return -1;	/* the null sender: a bounce */
@@ -266,6 +289,17 @@ on_qid(struct trace *t, struct trace_rec *r, const struct logline *ll,
 	s = q->story;
 	if (trace_story_add(t, s, r) < 0 || facts(s, tl) < 0)
 		return -1;
+	if ((tl->attach || (tl->sendmail && tl->sender.p != NULL)) &&
+	    tl->client_ip.p != NULL && q->client == NULL) {
+		size_t nl = tl->client_name.n, il = tl->client_ip.n;
+
+		if ((q->client = malloc(nl + il + 3)) == NULL)
+			return -1;
+		memcpy(q->client, tl->client_name.p, nl);
+		q->client[nl] = '[';
+		memcpy(q->client + nl + 1, tl->client_ip.p, il);
+		memcpy(q->client + nl + 1 + il, "]", 2);
+	}
 	if (tl->attach) {
 		struct tsess *ss = sess_get(t, ll, tl, true);
 

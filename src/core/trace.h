@@ -59,6 +59,7 @@ struct trace_qid {
 	char		*id;
 	char		*host;		/* NULL: named by a link, never seen */
 	char		*from;		/* the id that led here; NULL: none */
+	char		*client;	/* "name[ip]" of smtpd's client=, NULL */
 	enum tl_how	 how;		/* how it was reached */
 	bool		 sendmail;
 	bool		 removed;	/* Postfix removed it from the queue */

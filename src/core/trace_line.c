@@ -257,6 +257,10 @@ sendmail_qid(const char *s, size_t n, struct tline *tl)
 		return;
 	}
 	if (starts(s, n, LIT("to="))) {
+		const char *e = find(s, n, LIT(", "));
+
+		tl->rcpts = mkspan(s + 3, (size_t)((e != NULL ? e : end) -
+		    s - 3));
 		tl->rcpt = value(s, n, LIT("to="));
 		if (tl->rcpt.n > 0 && tl->rcpt.p[0] == '<')
 			tl->rcpt.p++, tl->rcpt.n--;

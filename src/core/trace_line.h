@@ -82,6 +82,8 @@ struct tline {
 					   to= line that is not Deferred) */
 	struct ml_span	 client_name, client_ip, sender, rcpt, orig_rcpt,
 			 msgid;
+	struct ml_span	 rcpts;		/* Sendmail: the whole to= list,
+					   "<a@x>,<b@y>"; p NULL: just rcpt */
 };
 
 /* tline_parse - what ll says; false when nothing (tl->kind TL_NONE) */

@@ -239,6 +239,7 @@ story_free(struct trace *t, struct trace_story *s)
 		free(s->qids[i]->id);
 		free(s->qids[i]->host);
 		free(s->qids[i]->from);
+		free(s->qids[i]->client);
 		free(s->qids[i]);
 	}
 	strs_free(&s->senders);
