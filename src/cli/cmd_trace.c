@@ -339,6 +339,14 @@ cmd_trace(struct cli *c, int argc, char **argv)
 	else if (!r.json && r.matched > 1)
 		printf("\n%llu messages%s\n", r.matched, r.open == 0 ? "" :
 		    "; some were not over at the end of the log");
+	if (getenv("ESC_TRACE_STATS") != NULL) {
+		struct trace_stats st;
+
+		trace_stats(t, &st);
+		fprintf(stderr, "esc trace: %llu messages, at most %zu in "
+		    "flight and %zu sessions open, at most %zu lines held\n",
+		    st.emitted, st.stories_max, st.sessions_max, st.recs_max);
+	}
 	rc = r.matched == 0 ? EXIT_FINDINGS : 0;
 	if (r.has_dsn && r.matched > 0 && r.dsn.any_finding &&
 	    cli_effective(c, (enum severity)r.dsn.worst) >= SEV_ERROR)

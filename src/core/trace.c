@@ -12,7 +12,9 @@
 #include "strutil.h"
 #include "trace_int.h"
 
-#define SWEEP_MS	(30 * 1000LL)	/* how often, in log time */
+#define SWEEP_MS	(30 * 1000LL)	/* how often, in log time, */
+#define SWEEP_LINES	4096		/* or in lines (a clock that stands
+					   or goes back) */
 #define SESS_IDLE_MS	(3600 * 1000LL)	/* a session without its end */
 #define HANDED_MS	(60 * 1000LL)	/* postscreen to smtpd */
 #define KEY_MAX		512
@@ -440,6 +442,7 @@ sweep(struct trace *t, bool end)
 	struct trace_story *s, *next;
 
 	t->swept = t->now;
+	t->swept_seq = t->seq;
 	while (t->shead != NULL && (end || quiet(t, t->shead->last_ms,
 	    t->shead->last_seq, SESS_IDLE_MS, TRACE_GRACE_LINES)))
 		trace_sess_close(t, t->shead);
@@ -518,7 +521,8 @@ trace_feed(struct trace *t, const char *s, size_t len,
 		break;
 	}
 	trace_rec_put(t, r);
-	if (rc == 0 && t->now - t->swept >= SWEEP_MS)
+	if (rc == 0 && (t->now - t->swept >= SWEEP_MS ||
+	    t->seq - t->swept_seq >= SWEEP_LINES))
 		rc = sweep(t, false);
 	if (rc < 0 && !t->stopped)
 		errno = ENOMEM;
@@ -545,6 +549,8 @@ trace_stats(const struct trace *t, struct trace_stats *st)
 void
 trace_free(struct trace *t)
 {
+	unsigned i;
+
 	if (t == NULL)
 		return;
 	while (t->shead != NULL)
@@ -556,6 +562,13 @@ trace_free(struct trace *t)
 		trace_story_done(t, t->head, false);
 	while (t->whead != NULL)
 		trace_story_done(t, t->whead, false);
+	for (i = 0; i < REC_CLASSES; i++)
+		while (t->pool[i] != NULL) {
+			struct trace_rec *r = t->pool[i];
+
+			memcpy(&t->pool[i], r->text, sizeof r);
+			free(r);
+		}
 	hmap_free(t->qids);
 	hmap_free(t->sessions);
 	hmap_free(t->handed);

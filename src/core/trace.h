@@ -46,6 +46,7 @@
 /* One log line a story used. */
 struct trace_rec {
 	unsigned	 refs;		/* stories and sessions that hold it */
+	unsigned	 cls;		/* internal: its size class */
 	unsigned long long seq;		/* the order the lines came in */
 	long long	 ms;		/* the line's time; -1 when none */
 	unsigned	 file;		/* the caller's file number */

@@ -26,6 +26,12 @@ struct tsess {
 	struct tsess	*prev, *next;
 };
 
+/* Lines are kept in blocks of REC_UNIT bytes, REC_CLASSES sizes, and go
+   back to a free list of their size, not to malloc: most lines are short,
+   and a log's lines come and go by the million. */
+#define REC_UNIT	64
+#define REC_CLASSES	8
+
 struct trace {
 	trace_fn	 fn;
 	void		*arg;
@@ -41,8 +47,10 @@ struct trace {
 	struct tsess	*hhead, *htail;	/* handed ones, the oldest first */
 	unsigned long long seq;
 	long long	 now, swept;	/* log time */
+	unsigned long long swept_seq;
 	struct trace_stats st;
 	bool		 stopped;
+	struct trace_rec *pool[REC_CLASSES];	/* free lines, by size */
 };
 
 /* grow - room for need elements of size in *v; -1 on ENOMEM */

@@ -35,10 +35,18 @@ struct trace_rec *
 trace_rec_new(struct trace *t, const char *s, size_t len, long long ms,
     unsigned file, unsigned long line)
 {
-	struct trace_rec *r = malloc(sizeof *r + len + 1);
+	size_t need = sizeof(struct trace_rec) + len + 1;
+	unsigned cls = (unsigned)((need + REC_UNIT - 1) / REC_UNIT - 1);
+	struct trace_rec *r;
 
-	if (r == NULL)
+	if (cls < REC_CLASSES && t->pool[cls] != NULL) {
+		r = t->pool[cls];
+		memcpy(&t->pool[cls], r->text, sizeof r);	/* the next */
+	} else if ((r = malloc(cls < REC_CLASSES ? (cls + 1) * REC_UNIT :
+	    need)) == NULL) {
 		return NULL;
+	}
+	r->cls = cls;
 	r->refs = 1;
 	r->seq = ++t->seq;
 	r->ms = ms;
@@ -58,7 +66,12 @@ trace_rec_put(struct trace *t, struct trace_rec *r)
 {
 	if (r != NULL && --r->refs == 0) {
 		t->st.recs--;
-		free(r);
+		if (r->cls < REC_CLASSES) {	/* to its free list */
+			memcpy(r->text, &t->pool[r->cls], sizeof r);
+			t->pool[r->cls] = r;
+		} else {
+			free(r);
+		}
 	}
 }
 
