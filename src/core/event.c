@@ -203,6 +203,8 @@ event_dsn(const struct event_common *ec, const struct dsn *d,
 	event_dsn_fields(ev, r, c);
 	json_object_set_new(ev, "reporting_mta", opt_str(d->reporting_mta));
 	json_object_set_new(ev, "findings", event_findings_ids(&c->fs));
+	json_object_set_new(ev, "delivery", json_null());	/* see
+							   bounce_event.h */
 	return ev;
 }
 

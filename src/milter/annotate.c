@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "annotate.h"
+#include "bounce_event.h"
 #include "dsn.h"
 #include "event.h"
 #include "lm.h"
@@ -16,6 +17,7 @@
 #include "mime.h"
 #include "stats.h"
 #include "strutil.h"
+#include "track.h"
 
 #define CTYPE_MAX	1024	/* a Content-Type value we keep */
 
@@ -110,6 +112,77 @@ remove_forged(struct session *s, SMFICTX *ctx, const char *name)
 	return rc;
 }
 
+/*
+ * tie - the "dsn" event of recipient r, tied to the delivery it reports
+ * when the log follower knows it (with annotate_dsn and maillog =); a
+ * permanent failure of a delivery the log recorded as sent is an
+ * asynchronous bounce: counted once as an outbound rejection, with a
+ * "reply" event.  A bounce our MTA wrote is never counted here: the log
+ * counted the failure.
+ */
+/*
+ * ours - our MTA wrote the bounce (its Reporting-MTA is the MTA's own
+ * name, macro j) though the follower has not read the failure's line yet
+ * (Postfix writes the bounce right after it): the delivery from the
+ * bounce itself
+ */
+static bool
+ours_now(const char *mta, const struct dsn *d, const struct dsn_rcpt *r,
+    const struct dsn_class *c, struct ob_delivery *dl)
+{
+	const char *rep = d->reporting_mta, *semi = strchr(rep, ';');
+
+	if (mta == NULL || mta[0] == '\0' || d->queue_id[0] == '\0')
+		return false;
+	if (semi != NULL)
+		for (rep = semi + 1; *rep == ' '; rep++)
+			;
+	if (strcasecmp(rep, mta) != 0)
+		return false;
+	memset(dl, 0, sizeof *dl);
+	str_copy(dl->qid, sizeof dl->qid, d->queue_id);
+	str_copy(dl->msgid, sizeof dl->msgid, d->orig_msgid);
+	str_copy(dl->remote, sizeof dl->remote, r->remote_mta);
+	dl->status = c->cls == 5 ? OB_BOUNCED : OB_DEFERRED;
+	dl->ms = -1;
+	return true;
+}
+
+static json_t *
+tie(struct session *s, SMFICTX *ctx, const struct event_common *ec,
+    const struct dsn *d, const struct dsn_rcpt *r, const struct dsn_class *c)
+{
+	struct outbound *ob = track_table();
+	struct ob_delivery *dl = NULL;
+	struct reply_class rc;
+	bool ours = false, async = false, found = false;
+	json_t *ev = event_dsn(ec, d, r, c);
+
+	if (ev == NULL)
+		return NULL;
+	if (ob != NULL && (dl = malloc(sizeof *dl)) != NULL)
+		found = outbound_find(ob, d->queue_id, d->envid, d->orig_msgid,
+		    dsn_recipient(r), dl, &ours) || (r->orig_rcpt[0] &&
+		    outbound_find(ob, d->queue_id, d->envid, d->orig_msgid,
+		    r->orig_rcpt, dl, &ours));
+	if (!found && dl != NULL && ours_now(lm_macro(ctx, "j"), d, r, c, dl))
+		found = ours = true;
+	if (found && !ours && dl->status == OB_SENT && c->cls == 5 &&
+	    outbound_take_async(ob, dl->qid, dsn_recipient(r))) {
+		async = true;
+		bounce_class(&s->cfg->tab, c, dl, &rc);
+		rt_event(bounce_reply(ec, d, r, c, dl, &rc));
+		stats_reply(rt_stats(), SRC_REMOTE, SDIR_OUTBOUND, SACT_REJECT,
+		    MODE_ENFORCE, &rc, STAGE_NONE);
+		log_info("%s: an asynchronous bounce: the server that took %s "
+		    "(%s, line %lu) reports %s now", s->id, dl->qid, dl->file,
+		    dl->line, c->has_code ? c->status : "a failure");
+	}
+	bounce_delivery(ev, found ? dl : NULL, ours, async);
+	free(dl);
+	return ev;
+}
+
 int
 annotate_dsn(struct session *s, SMFICTX *ctx)
 {
@@ -144,7 +217,7 @@ annotate_dsn(struct session *s, SMFICTX *ctx)
 				rc = -1;
 			added++;
 		}
-		rt_event(event_dsn(&ec, &d, &d.rcpt[i], c));
+		rt_event(tie(s, ctx, &ec, &d, &d.rcpt[i], c));
 		stats_dsn(rt_stats(), c->cls, c->has_code ? (int)c->code.subject :
 		    c->inferred ? (int)reason_info(c->reason)->subject : -1,
 		    c->reason);

@@ -24,6 +24,7 @@
 #include "event.h"
 #include "follow.h"
 #include "follow_state.h"
+#include "track.h"
 #include "log.h"
 #include "logline.h"
 #include "maillog.h"
@@ -84,6 +85,7 @@ static struct {
 	bool		 dirty;
 	time_t		 saved;
 	struct maillog_rec rec;
+	bool		 track;		/* annotate_dsn: note our deliveries */
 	/* after a crash: the lines of the resumed file whose events were
 	   written after the last checkpoint (not written again) */
 	struct flines	 written;
@@ -220,15 +222,21 @@ record(const struct config *cfg, const struct logline *ll, unsigned i,
 	held_free(&h);
 }
 
-/* parse - a line of the log into f.rec; false when it gives no event */
+/* parse - a line of the log into f.rec; false when it gives no event
+   (with annotate_dsn, our deliveries and Message-IDs are noted) */
 static bool
 parse(const char *s, size_t n, struct logline *ll)
 {
+	enum ml_result res;
+
 	if (!logline_parse(s, n, &f.year, ll)) {
 		stats_maillog_line(rt_stats(), SML_DAMAGED);
 		return false;
 	}
-	switch (maillog_parse(ll, f.mta, &f.rec)) {
+	res = maillog_parse_ex(ll, f.mta, f.track ? MLF_DELIVERED : 0, &f.rec);
+	if (f.track)
+		track_line(ll, res, &f.rec, f.name, f.lineno);
+	switch (res) {
 	case ML_NOT_MTA:
 		stats_maillog_line(rt_stats(), SML_OTHER);
 		return false;
@@ -608,6 +616,7 @@ configure(const struct active *a)
 		atomic_store(&f.following, true);
 	}
 	f.mta = s->maillog_mta;
+	f.track = s->annotate_dsn;
 	return true;
 }
 
