@@ -43,7 +43,7 @@ trace_new(trace_fn fn, void *arg)
 static bool
 hosteq(const struct trace_qid *q, const char *h, size_t hl)
 {
-	return strlen(q->host) == hl && memcmp(q->host, h, hl) == 0;
+	return strlen(q->host) == hl && (hl == 0 || memcmp(q->host, h, hl) == 0);
 }
 
 /*
@@ -297,7 +297,8 @@ on_qid(struct trace *t, struct trace_rec *r, const struct logline *ll,
 
 		if ((q->client = malloc(nl + il + 3)) == NULL)
 			return -1;
-		memcpy(q->client, tl->client_name.p, nl);
+		if (nl > 0)
+			memcpy(q->client, tl->client_name.p, nl);
 		q->client[nl] = '[';
 		memcpy(q->client + nl + 1, tl->client_ip.p, il);
 		memcpy(q->client + nl + 1 + il, "]", 2);
@@ -322,8 +323,8 @@ on_noqueue(struct trace *t, struct trace_rec *r, const struct logline *ll,
 	struct trace_story *s = NULL;
 
 	if (ss != NULL && ss->noq != NULL && ss->noq_sender != NULL &&
-	    strlen(ss->noq_sender) == tl->sender.n &&
-	    memcmp(ss->noq_sender, tl->sender.p, tl->sender.n) == 0)
+	    strlen(ss->noq_sender) == tl->sender.n && (tl->sender.n == 0 ||
+	    memcmp(ss->noq_sender, tl->sender.p, tl->sender.n) == 0))
 		s = ss->noq;
 	if (s == NULL) {
 		if ((s = trace_story_new(t)) == NULL)

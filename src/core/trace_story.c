@@ -295,7 +295,8 @@ trace_story_merge(struct trace *t, struct trace_story *a,
 	    sizeof *a->recs) < 0 || trace_grow(&a->qids, &a->capqids,
 	    a->nqids + b->nqids, sizeof *a->qids) < 0)
 		return -1;
-	memcpy(a->recs + a->nrecs, b->recs, b->nrecs * sizeof *b->recs);
+	if (b->nrecs > 0)
+		memcpy(a->recs + a->nrecs, b->recs, b->nrecs * sizeof *b->recs);
 	a->nrecs += b->nrecs;
 	b->nrecs = 0;
 	for (i = 0; i < b->nqids; i++) {
@@ -378,7 +379,8 @@ trace_story_done(struct trace *t, struct trace_story *s, bool complete)
 	int rc = 0;
 
 	/* each line once, in the order the lines came */
-	qsort(s->recs, s->nrecs, sizeof *s->recs, by_seq);
+	if (s->nrecs > 1)
+		qsort(s->recs, s->nrecs, sizeof *s->recs, by_seq);
 	for (i = k = 0; i < s->nrecs; i++) {
 		if (k > 0 && s->recs[k - 1] == s->recs[i]) {
 			trace_rec_put(t, s->recs[i]);
@@ -389,7 +391,8 @@ trace_story_done(struct trace *t, struct trace_story *s, bool complete)
 	s->nrecs = k;
 	for (i = 0; i < s->nqids; i++)
 		s->qids[i]->order = i;
-	qsort(s->qids, s->nqids, sizeof *s->qids, by_time);
+	if (s->nqids > 1)
+		qsort(s->qids, s->nqids, sizeof *s->qids, by_time);
 	s->complete = complete;
 	unlink_story(t, s);
 	t->st.stories--;

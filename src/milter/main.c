@@ -97,6 +97,7 @@ check_config(const char *path, struct config *cfg, struct diag_list *diags)
 
 static struct listener listener = { .fd = -1 };
 static atomic_bool stopped;
+static atomic_bool stop_asked;		/* stop() has run */
 /*
  * stop_lock orders the signal thread's stop() against main()'s return
  * from smfi_main(): the shutdown thread is created and recorded under it,
@@ -171,6 +172,7 @@ shutdown_run(void *arg)
 static void
 stop(void)
 {
+	atomic_store(&stop_asked, true);
 	pthread_mutex_lock(&stop_lock);
 	if (!main_done && !shutting_down) {
 		if (pthread_create(&shutdown_thread, NULL, shutdown_run,
@@ -415,6 +417,14 @@ main(int argc, char **argv)
 	if (shutting_down)
 		pthread_join(shutdown_thread, NULL);
 	pthread_mutex_unlock(&stop_lock);
+	/*
+	 * libmilter's listener tests its stop flag, then takes the lock
+	 * smfi_stop() closes the socket under: a stop that falls between the
+	 * two makes it report "listenfd corrupted" and fail.  After our own
+	 * stop that is the stop we asked for, not a failure.
+	 */
+	if (rc != MI_SUCCESS && atomic_load(&stop_asked))
+		rc = MI_SUCCESS;
 	log_info("stopping");
 	signals_stop();
 	metrics_stop();

@@ -14,7 +14,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 shift || true
-targets=${*:-reply csv config event dsn milter regex maillog}
+targets=${*:-reply csv config event dsn milter regex maillog trace}
 b="$top/_fuzz"
 CC=${CC:-clang}
 

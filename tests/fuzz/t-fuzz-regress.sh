@@ -7,7 +7,7 @@
 : "${top_builddir:=.}"
 F="$top_srcdir/tests/fuzz"
 shared=${ESC_SHARED_DIR:-$top_srcdir/../shared}
-for t in reply csv config event dsn milter regex maillog; do
+for t in reply csv config event dsn milter regex maillog trace; do
 	args=("$F/corpus/$t" "$F/regress/$t")
 	[ "$t" = dsn ] && [ -d "$shared/corpus/bounces" ] && args+=("$shared/corpus/bounces")
 	run "$top_builddir/tests/fuzz/fuzz_$t" "${args[@]}"
