@@ -432,6 +432,7 @@ save_state(bool clean)
 {
 	struct fheld *hl = NULL;
 	struct fckpt *c;
+	bool made;
 	size_t i;
 
 	if (f.state[0] == '\0' || f.fd < 0 || strcmp(f.name, f.path) != 0)
@@ -454,11 +455,12 @@ save_state(bool clean)
 	c->text = fstate_text(f.path, (unsigned long long)f.dev,
 	    (unsigned long long)f.ino, (long long)f.offset, f.lineno, clean, hl,
 	    f.nheld, f.seen);
-	if (c->text != NULL)
+	/* from rt_checkpoint() on, c is the event writer's to free */
+	if ((made = c->text != NULL))
 		rt_checkpoint(fckpt_write, c);
 	pthread_rwlock_unlock(&order);
 	free(hl);
-	if (c->text == NULL) {
+	if (!made) {
 		free(c);
 		log_warnx("maillog: out of memory writing the state");
 		return;
