@@ -16,17 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$gen" "$lines" > "$tmp/events.json"
 size=$(du -h "$tmp/events.json" | cut -f1)
 
-# med3 CMD... - the median wall time of three runs, in seconds
-med3() {
-	local i t0 t1 ts=()
-	for i in 1 2 3; do
-		t0=$(date +%s%N)
-		"$@" > /dev/null 2>&1
-		t1=$(date +%s%N)
-		ts+=($(( (t1 - t0) / 1000000 )))
-	done
-	printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p | awk '{printf "%.3f", $1 / 1000}'
-}
+. "$(dirname "$0")/lib.sh"
 
 # esc_by KEY - esc's counts as "key count" lines
 esc_by() {

@@ -16,17 +16,7 @@ LINES=${BENCH_LINES:-1000000}
 W=$(mktemp -d "${TMPDIR:-/tmp}/esc-bench-trace.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-# med3 CMD... - the median wall time of three runs, in seconds
-med3() {
-	local i t0 t1 ts=()
-	for i in 1 2 3; do
-		t0=$(date +%s%N)
-		"$@" > /dev/null 2>&1
-		t1=$(date +%s%N)
-		ts+=($(( (t1 - t0) / 1000000 )))
-	done
-	printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p | awk '{printf "%.3f", $1 / 1000}'
-}
+. "$top/bench/lib.sh"
 
 # rss CMD... - the peak resident memory, in MB
 rss() {

@@ -369,3 +369,18 @@ blocks_threads(void)
 
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
+
+/* blocks_line - see blocks.h */
+size_t
+blocks_line(struct blocks_year *y, unsigned file, time_t mtime,
+    const char *s, size_t len)
+{
+	if (!y->set || y->file != file) {
+		logyear_init(&y->year, mtime);
+		y->set = true;
+		y->file = file;
+	}
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	return len;
+}

@@ -14,10 +14,12 @@
 #ifndef ESC_BLOCKS_H
 #define ESC_BLOCKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "cli.h"
+#include "logline.h"
 
 struct blocks_file {
 	const char	*path;
@@ -42,5 +44,19 @@ int	blocks_read(struct cli *, struct blocks_file *files, unsigned nfiles,
 /* blocks_threads - how many workers to use: the processors online,
    at most 8 */
 unsigned blocks_threads(void);
+
+/* A worker's place in a log of events and MTA lines mixed: the year that
+   syslog dates without one fall in, for the file it reads now. */
+struct blocks_year {
+	struct logyear	 year;
+	unsigned	 file;
+	bool		 set;
+};
+
+/* blocks_line - ready for line (s, len) of file (mtime: the file's): the
+   year set anew when the file changes; the line's length without the
+   blanks at its end (0: nothing to read) */
+size_t	blocks_line(struct blocks_year *, unsigned file, time_t mtime,
+	    const char *s, size_t len);
 
 #endif

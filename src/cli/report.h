@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "blocks.h"
 #include "jscan.h"
 #include "logline.h"
 #include "maillog.h"
@@ -88,9 +89,7 @@ struct rworker {
 	struct rcounts	 counts[BY_COUNT_];	/* [o->by], or all of them */
 	unsigned long long total, other, lines, skipped;
 	unsigned long long *bad;	/* per file */
-	unsigned	 file;		/* the file of the year cache */
-	bool		 year_set;
-	struct logyear	 year;
+	struct blocks_year yr;
 	struct maillog_rec rec;
 };
 

@@ -8,20 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "report.h"
 #include "strutil.h"
-
-static unsigned
-hash(const char *s, size_t n)
-{
-	unsigned h = 2166136261u;
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 /* grow - double the table (keys move, never copied) */
 static int
@@ -51,7 +40,7 @@ int
 rcounts_add(struct rcounts *t, const char *k, size_t n,
     unsigned long long count)
 {
-	unsigned h = hash(k, n);
+	unsigned h = fnv1a32(k, n);
 	size_t i;
 
 	if ((t->n + 1) * 2 > t->cap && grow(t) < 0)

@@ -462,7 +462,7 @@ log_line(struct rworker *w, unsigned file, const char *s, size_t len)
 	char key[RKEY_MAX], ts[40];
 	unsigned i, n;
 
-	if (!logline_parse(s, len, &w->year, &ll)) {
+	if (!logline_parse(s, len, &w->yr.year, &ll)) {
 		w->bad[file]++;
 		return 0;
 	}
@@ -523,14 +523,7 @@ int
 report_line(struct rworker *w, unsigned file, time_t mtime, const char *s,
     size_t len)
 {
-	if (!w->year_set || w->file != file) {
-		logyear_init(&w->year, mtime);
-		w->year_set = true;
-		w->file = file;
-	}
-	while (len > 0 && s[len - 1] == ' ')
-		len--;
-	if (len == 0)
+	if ((len = blocks_line(&w->yr, file, mtime, s, len)) == 0)
 		return 0;
 	w->lines++;
 	return s[0] == '{' ? json_line(w, file, s, len) : log_line(w, file, s,

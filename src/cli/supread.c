@@ -9,38 +9,27 @@
 #include <string.h>
 
 #include "dsn.h"
+#include "fnv.h"
 #include "maillog_event.h"
 #include "supread.h"
 #include "when.h"
 
 /* ---- the table of addresses ---------------------------------------- */
 
-static unsigned
-hash32(const char *s, size_t n)
-{
-	unsigned h = 2166136261u;
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* hash64 - a message's identity from its parts ("" parts ignored) */
 static uint64_t
 hash64(const char *a, size_t an, const char *b, size_t bn)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = FNV64_BASIS;
 	size_t i;
 
 	if (bn == 0)
 		return 0;	/* no queue id: no identity */
 	for (i = 0; i < an; i++)
-		h = (h ^ (unsigned char)a[i]) * 1099511628211ULL;
-	h = (h ^ '|') * 1099511628211ULL;
+		h = fnv64_add(h, (unsigned char)a[i]);
+	h = fnv64_add(h, '|');
 	for (i = 0; i < bn; i++)
-		h = (h ^ (unsigned char)b[i]) * 1099511628211ULL;
+		h = fnv64_add(h, (unsigned char)b[i]);
 	return h ? h : 1;
 }
 
@@ -70,7 +59,7 @@ grow(struct supmap *m)
 static struct supaddr *
 entry(struct supmap *m, const char *addr, size_t n)
 {
-	unsigned h = hash32(addr, n);
+	unsigned h = fnv1a32(addr, n);
 	size_t i;
 
 	if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
@@ -313,7 +302,7 @@ log_line(struct sworker *w, unsigned file, const char *s, size_t len)
 	char cx[XCODE_STRLEN];
 	unsigned i;
 
-	if (!logline_parse(s, len, &w->year, &ll)) {
+	if (!logline_parse(s, len, &w->yr.year, &ll)) {
 		w->bad[file]++;
 		return 0;
 	}
@@ -353,14 +342,7 @@ int
 supread_line(struct sworker *w, unsigned file, time_t mtime, const char *s,
     size_t len)
 {
-	if (!w->year_set || w->file != file) {
-		logyear_init(&w->year, mtime);
-		w->year_set = true;
-		w->file = file;
-	}
-	while (len > 0 && s[len - 1] == ' ')
-		len--;
-	if (len == 0)
+	if ((len = blocks_line(&w->yr, file, mtime, s, len)) == 0)
 		return 0;
 	w->lines++;
 	return s[0] == '{' ? json_line(w, file, s, len) : log_line(w, file, s,

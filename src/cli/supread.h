@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "blocks.h"
 #include "jscan.h"
 #include "logline.h"
 #include "maillog.h"
@@ -50,9 +51,7 @@ struct sworker {
 	struct supmap	 map;
 	unsigned long long lines, used;	/* lines read, lines that counted */
 	unsigned long long *bad;	/* per file */
-	unsigned	 file;		/* the file of the year cache */
-	bool		 year_set;
-	struct logyear	 year;
+	struct blocks_year yr;
 	struct maillog_rec rec;
 };
 

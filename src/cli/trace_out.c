@@ -105,8 +105,8 @@ slot(struct touts *os, const struct maillog_rec *m, struct ml_span rc)
 	    m->queue_id.p ? m->queue_id.n : 0);
 	for (i = 0; i < os->n; i++) {
 		o = &os->v[i];
-		if (strcmp(o->qid, qid) == 0 && strlen(o->rcpt) == rc.n &&
-		    str_caseeqn(rc.p ? rc.p : "", rc.n, o->rcpt))
+		if (strcmp(o->qid, qid) == 0 &&
+		    str_caseeqn(rc.p, rc.n, o->rcpt))
 			return o;
 	}
 	if (grow(os) < 0)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "fnv.h"
 #include "strutil.h"
 
 /* conf_diag - record a diagnostic of any severity; -1 for tail calls */
@@ -281,12 +282,10 @@ conf_load(const char *path, struct diag_list *diags)
 uint32_t
 conf_header_hash(const char *name)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV32_BASIS;
 
-	for (; *name; name++) {
-		h ^= (uint32_t)(unsigned char)tolower((unsigned char)*name);
-		h *= 16777619u;
-	}
+	for (; *name; name++)
+		h = fnv32_add(h, (unsigned char)tolower((unsigned char)*name));
 	return h;
 }
 

@@ -27,7 +27,7 @@ stage_of_cmd(const char *w, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strlen(t[i].cmd) == n && memcmp(w, t[i].cmd, n) == 0)
+		if (str_eqn(w, n, t[i].cmd))
 			return t[i].stage;
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "maillog_int.h"
+#include "strutil.h"
 
 /* sm_relay - Sendmail's "host [ip] (may be forged)", "[ip]", "[IPv6:..]" */
 static void
@@ -126,8 +127,7 @@ ml_sendmail(const char *s, size_t n, struct maillog_rec *r)
 			return ML_NOTHING;
 		ml_value(s + 8, n - 8, &rel);
 		for (i = 0; i < sizeof rulesets / sizeof rulesets[0]; i++)
-			if (strlen(rulesets[i].ruleset) == rel.n &&
-			    memcmp(rel.p, rulesets[i].ruleset, rel.n) == 0)
+			if (str_eqn(rel.p, rel.n, rulesets[i].ruleset))
 				r->stage = rulesets[i].stage;
 		if (sm_field(s, n, "relay=", &rel))
 			sm_relay(rel.p, rel.n, &r->client_name, &r->client_ip);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fnv.h"
 #include "nullmx.h"
 #include "strutil.h"
 
@@ -85,12 +86,10 @@ nullmx_free(struct nullmx *n)
 static uint32_t
 hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV32_BASIS;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
+	for (; *s; s++)
+		h = fnv32_add(h, (unsigned char)*s);
 	return h;
 }
 

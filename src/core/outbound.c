@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "hmap.h"
 #include "outbound.h"
 #include "strutil.h"
@@ -53,13 +54,12 @@ struct outbound {
 static uint64_t
 rcpt_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV64_BASIS;
 
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		h ^= c >= 'A' && c <= 'Z' ? c + 32 : c;
-		h *= 0x100000001b3ULL;
+		h = fnv64_add(h, c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	return h;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reason.h"
+#include "strutil.h"
 
 static const struct reason_info vocab[R_COUNT] = {
 	[R_UNDEFINED] = { "undefined",
@@ -137,8 +138,7 @@ reason_parse(const char *name, size_t len, enum reason *r)
 	unsigned i;
 
 	for (i = 0; i < R_COUNT; i++)
-		if (strlen(vocab[i].name) == len &&
-		    memcmp(vocab[i].name, name, len) == 0) {
+		if (str_eqn(name, len, vocab[i].name)) {
 			*r = (enum reason)i;
 			return true;
 		}

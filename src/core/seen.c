@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "seen.h"
 #include "strutil.h"
 
@@ -45,12 +46,10 @@ struct seen {
 static uint32_t
 hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV32_BASIS;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
+	while (*s)
+		h = fnv32_add(h, (unsigned char)*s++);
 	return h;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "strset.h"
 
 struct slot {
@@ -27,13 +28,11 @@ struct strset {
 static uint32_t
 hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV32_BASIS;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
-		h ^= (uint32_t)tolower((unsigned char)s[i]);
-		h *= 16777619u;
-	}
+	for (i = 0; i < len; i++)
+		h = fnv32_add(h, (unsigned char)tolower((unsigned char)s[i]));
 	return h;
 }
 

@@ -43,7 +43,7 @@ trace_new(trace_fn fn, void *arg)
 static bool
 hosteq(const struct trace_qid *q, const char *h, size_t hl)
 {
-	return strlen(q->host) == hl && (hl == 0 || memcmp(q->host, h, hl) == 0);
+	return str_eqn(h, hl, q->host);
 }
 
 /*
@@ -323,8 +323,7 @@ on_noqueue(struct trace *t, struct trace_rec *r, const struct logline *ll,
 	struct trace_story *s = NULL;
 
 	if (ss != NULL && ss->noq != NULL && ss->noq_sender != NULL &&
-	    strlen(ss->noq_sender) == tl->sender.n && (tl->sender.n == 0 ||
-	    memcmp(ss->noq_sender, tl->sender.p, tl->sender.n) == 0))
+	    str_eqn(tl->sender.p, tl->sender.n, ss->noq_sender))
 		s = ss->noq;
 	if (s == NULL) {
 		if ((s = trace_story_new(t)) == NULL)

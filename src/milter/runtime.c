@@ -116,30 +116,34 @@ rt_release(struct active *a)
 		active_free(a);
 }
 
-/* rt_event - hand a line to the sink */
-void
-rt_event(json_t *ev)
+/* push - ev as a line to the sink: dropped when the queue is full, or
+   (wait) once there is room */
+static void
+push(json_t *ev, bool wait)
 {
 	size_t len;
 	char *line = event_line(ev, &len);
 
-	if (rt.sink != NULL)
-		sink_push(rt.sink, line, len);
-	else
+	if (rt.sink == NULL)
 		free(line);
+	else if (wait)
+		sink_push_wait(rt.sink, line, len);
+	else
+		sink_push(rt.sink, line, len);
+}
+
+/* rt_event - hand a line to the sink */
+void
+rt_event(json_t *ev)
+{
+	push(ev, false);
 }
 
 /* rt_event_wait - see runtime.h */
 void
 rt_event_wait(json_t *ev)
 {
-	size_t len;
-	char *line = event_line(ev, &len);
-
-	if (rt.sink != NULL)
-		sink_push_wait(rt.sink, line, len);
-	else
-		free(line);
+	push(ev, true);
 }
 
 /* rt_checkpoint - see runtime.h */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "hmap.h"
 
 struct hnode {
@@ -27,13 +28,8 @@ struct hmap {
 static uint64_t
 hash(const void *key, size_t len)
 {
-	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = fnv1a64(key, len);
 
-	while (len-- > 0) {
-		h ^= *p++;
-		h *= 0x100000001b3ULL;
-	}
 	return h ^ (h >> 29);
 }
 

@@ -77,7 +77,19 @@ str_caseeq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* str_caseeqn - span versus word */
+/* str_eqn - see strutil.h */
+bool
+str_eqn(const char *s, size_t len, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (w[i] == '\0' || s[i] != w[i])
+			return false;
+	return w[len] == '\0';
+}
+
+/* str_caseeqn - see strutil.h */
 bool
 str_caseeqn(const char *s, size_t len, const char *w)
 {

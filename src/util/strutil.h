@@ -25,6 +25,10 @@ void	 str_span_trim(const char **p, size_t *len);
 /* str_caseeq - ASCII case-insensitive equality of two NUL-terminated strings */
 bool	 str_caseeq(const char *, const char *);
 
+/* str_eqn - span (s, len) is NUL-terminated w (s may be NULL when len
+   is 0) */
+bool	 str_eqn(const char *s, size_t len, const char *w);
+
 /* str_caseeqn - case-insensitive equality of span (s, len) with NUL-terminated w */
 bool	 str_caseeqn(const char *s, size_t len, const char *w);
 

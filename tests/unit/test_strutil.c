@@ -30,6 +30,14 @@ main(void)
 	ok(!str_caseeq("Foo", "Foob"), "caseeq length");
 	ok(str_caseeqn("ANY,", 3, "any"), "caseeqn");
 	ok(!str_caseeqn("an", 2, "any"), "caseeqn prefix");
+	ok(str_caseeqn(NULL, 0, ""), "caseeqn: an empty span may be NULL");
+	ok(str_eqn("any,", 3, "any"), "eqn");
+	ok(!str_eqn("ANY", 3, "any"), "eqn is case-sensitive");
+	ok(!str_eqn("an", 2, "any"), "eqn prefix");
+	ok(!str_eqn("anyx", 4, "any"), "eqn longer");
+	ok(!str_eqn("a\0y", 3, "a"), "eqn: a NUL inside the span");
+	ok(str_eqn(NULL, 0, ""), "eqn: an empty span may be NULL");
+	ok(!str_eqn(NULL, 0, "x"), "eqn: empty against a word");
 	ok(str_casestr("xxSPFyy", 7, "spf") != NULL, "casestr");
 	ok(str_casestr("xxSP", 4, "spf") == NULL, "casestr bounded");
 
